@@ -1,0 +1,35 @@
+"""Comment moderation service: the Flask app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("MODERATION")
+    if test_config:
+        app.config.update(test_config)
+
+    from workers import celery_app
+
+    from . import auth, classifier, comments, content, docs, errors, health, queueing, redis_client, terms
+
+    docs.init_app(app)
+    api = errors.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    redis_client.init_app(app)
+    auth.init_app(app)
+    terms.init_app(app)
+    classifier.init_app(app)
+    celery = celery_app.init_app(app)
+    queueing.init_app(app, celery)
+    content.require_json_bodies(app)
+    api.register_blueprint(comments.blp)
+    app.register_blueprint(health.bp)
+    return app

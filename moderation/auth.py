@@ -1,0 +1,161 @@
+"""API clients: bearer tokens with scopes, stored hashed in Redis, and the `clients` CLI."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+import click
+import redis
+from flask import Flask, current_app, g, request
+from flask.cli import AppGroup
+
+from . import keys
+from .errors import Conflict, NotFound, problem
+from .redis_client import get_redis, cli_redis
+
+SCOPES = ("comments:write", "reports:write", "moderation", "analyze")
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str
+    scopes: frozenset[str]
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a plain digest is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_client(r: redis.Redis, name: str, scopes: list[str]) -> str:
+    """Register a client and return its token; only the token's hash is stored."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(SCOPES)}")
+    existing = r.hget(keys.CLIENTS, name)
+    if existing and not json.loads(existing).get("revoked_at"):
+        raise Conflict(f"client {name!r} already exists; revoke it first")
+    token = "mod_" + secrets.token_urlsafe(32)
+    digest = hash_token(token)
+    record = {"name": name, "scopes": sorted(set(scopes)), "token_sha256": digest,
+              "created_at": time.time(), "revoked_at": None}
+    with r.pipeline() as pipe:
+        pipe.hset(keys.CLIENTS, name, json.dumps(record))
+        pipe.hset(keys.token(digest), mapping={"client": name, "scopes": " ".join(record["scopes"])})
+        pipe.execute()
+    return token
+
+
+def list_clients(r: redis.Redis) -> list[dict]:
+    return sorted((json.loads(v) for v in r.hgetall(keys.CLIENTS).values()), key=lambda c: c["name"])
+
+
+def revoke_client(r: redis.Redis, name: str) -> None:
+    raw = r.hget(keys.CLIENTS, name)
+    if raw is None:
+        raise NotFound(f"no client named {name!r}")
+    record = json.loads(raw)
+    record["revoked_at"] = record.get("revoked_at") or time.time()
+    with r.pipeline() as pipe:
+        pipe.delete(keys.token(record["token_sha256"]))
+        pipe.hset(keys.CLIENTS, name, json.dumps(record))
+        pipe.execute()
+
+
+class TokenCache:
+    """Per-process cache of token lookups, so an authenticated write costs one Redis round
+    trip, not two. A revoked token keeps working for at most `ttl` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Client | None]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, r: redis.Redis, token: str) -> Client | None:
+        digest = hash_token(token)
+        now = time.monotonic()
+        hit = self._entries.get(digest)
+        if hit and hit[0] > now:
+            return hit[1]
+        found = r.hgetall(keys.token(digest))
+        client = Client(found["client"], frozenset(found["scopes"].split())) if found else None
+        with self._lock:
+            if len(self._entries) > 10_000:  # bounded: random bad tokens must not grow memory
+                self._entries.clear()
+            self._entries[digest] = (now + self.ttl, client)
+        return client
+
+
+def require_scope(*scopes: str):
+    """Decorate a view: the caller must send `Authorization: Bearer <token>` for a client
+    holding at least one of `scopes`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            kind, _, token = header.partition(" ")
+            challenge = {"WWW-Authenticate": 'Bearer realm="moderation"'}
+            if kind.lower() != "bearer" or not token.strip():
+                return problem(401, "Send `Authorization: Bearer <token>`.", headers=challenge)
+            client = current_app.extensions["token_cache"].lookup(get_redis(), token.strip())
+            if client is None:
+                return problem(401, "Unknown or revoked token.", headers=challenge)
+            if client.scopes.isdisjoint(scopes):
+                wanted = " or ".join(f"`{s}`" for s in scopes)
+                return problem(403, f"This client lacks the {wanted} scope.")
+            g.client = client
+            return view(*args, **kwargs)
+
+        wrapper._required_scopes = scopes
+        return wrapper
+
+    return decorator
+
+
+clients_cli = AppGroup("clients", help="Manage API clients and their tokens.")
+
+
+@clients_cli.command("create")
+@click.argument("name")
+@click.option("--scopes", required=True, help=f"Comma-separated, among: {', '.join(SCOPES)}.")
+def create_command(name: str, scopes: str) -> None:
+    """Create a client and print its token (shown only this once)."""
+    with cli_redis() as r:
+        try:
+            token = create_client(r, name, [s.strip() for s in scopes.split(",") if s.strip()])
+        except (ValueError, Conflict) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(token)
+
+
+@clients_cli.command("list")
+def list_command() -> None:
+    """List clients, their scopes and whether they are revoked."""
+    with cli_redis() as r:
+        for c in list_clients(r):
+            state = "revoked" if c.get("revoked_at") else "active"
+            click.echo(f"{c['name']}\t{','.join(c['scopes'])}\t{state}")
+
+
+@clients_cli.command("revoke")
+@click.argument("name")
+def revoke_command(name: str) -> None:
+    """Revoke a client's token."""
+    with cli_redis() as r:
+        try:
+            revoke_client(r, name)
+        except NotFound as exc:
+            raise click.ClickException(exc.detail) from exc
+    click.echo(f"revoked {name}")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["token_cache"] = TokenCache(app.config["TOKEN_CACHE_SECONDS"])
+    app.cli.add_command(clients_cli)

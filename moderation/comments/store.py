@@ -1,0 +1,113 @@
+"""Comments in Redis: create, read, list per article, and move between statuses.
+
+Every write that touches several keys is one Lua script (see `moderation.keys`), so a
+comment, its indexes and its audit trail never disagree, and each write is one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import redis
+
+from .. import keys
+from ..errors import NotFound
+
+def new_id() -> str:
+    # Time-ordered prefix keeps ids of one period together in dumps and logs.
+    return f"c_{int(time.time() * 1000):x}{secrets.token_hex(6)}"
+
+
+@dataclass(frozen=True)
+class Created:
+    id: str
+    created: bool
+    status: str
+
+
+def create_comment(r: redis.Redis, *, comment_id: str, client: str, article_id: str, author_id: str, text: str,
+                   parent_id: str | None = None, external_id: str | None = None,
+                   broker_list: str = "", broker_message: str = "",
+                   now: float | None = None) -> Created:
+    """Store a new comment as `pending`, or return the one `external_id` already names.
+
+    `broker_list`/`broker_message`, when given, push the scoring task in the same atomic step.
+    """
+    now = time.time() if now is None else now
+    fields = {
+        "id": comment_id, "client": client, "article_id": article_id, "author_id": author_id,
+        "text": text, "parent_id": parent_id or "", "external_id": external_id or "",
+        "status": "pending", "created_at": repr(now), "updated_at": repr(now),
+    }
+    ext_key = keys.external_id(client, external_id) if external_id else ""
+    cid, created, status = keys.run_script(
+        r, keys.CREATE_COMMENT,
+        [keys.comment(comment_id), ext_key, keys.COMMENT_SEQ, keys.PENDING,
+         keys.article_status(article_id, "pending"), keys.comment_history(comment_id),
+         keys.AUDIT, broker_list],
+        [comment_id, repr(now), keys.EXTERNAL_ID_TTL_SECONDS, broker_message,
+         *[x for kv in fields.items() for x in kv]],
+    )
+    return Created(cid, bool(created), status)
+
+
+def transition(r: redis.Redis, comment_id: str, *, expected: str, to: str, actor: str,
+               reason: str, fields: dict[str, str] | None = None, queue: str = "",
+               priority: float = 0.0, now: float | None = None) -> tuple[bool, str]:
+    """Move a comment from `expected` to `to` with its audit entry; a no-op when it is not in
+    `expected` any more. Returns (applied, status now)."""
+    now = time.time() if now is None else now
+    flat = [x for kv in (fields or {}).items() for x in kv]
+    applied, status = keys.run_script(
+        r, keys.TRANSITION,
+        [keys.comment(comment_id), keys.PENDING, keys.comment_history(comment_id), keys.AUDIT],
+        [comment_id, expected, to, actor, reason, repr(now), queue, repr(priority), *flat],
+    )
+    return bool(applied), status
+
+
+def _ts(value: str | None) -> datetime | None:
+    return datetime.fromtimestamp(float(value), tz=timezone.utc) if value else None
+
+
+def to_view(raw: dict[str, str]) -> dict:
+    """A stored hash as the API's comment representation."""
+    decision = json.loads(raw["decision"]) if raw.get("decision") else None
+    if decision and decision.get("decided_at"):
+        decision["decided_at"] = _ts(decision["decided_at"])
+    return {
+        "id": raw["id"], "article_id": raw["article_id"], "author_id": raw["author_id"],
+        "parent_id": raw.get("parent_id") or None, "external_id": raw.get("external_id") or None,
+        "text": raw["text"], "status": raw["status"], "version": int(raw.get("version", 1)),
+        "created_at": _ts(raw["created_at"]), "updated_at": _ts(raw.get("updated_at")),
+        "scores": json.loads(raw["scores"]) if raw.get("scores") else None,
+        "spans": json.loads(raw["spans"]) if raw.get("spans") else [],
+        "decision": decision,
+    }
+
+
+def get_comment(r: redis.Redis, comment_id: str) -> dict:
+    raw = r.hgetall(keys.comment(comment_id))
+    if not raw:
+        raise NotFound(f"No comment with id {comment_id!r}.")
+    return to_view(raw)
+
+
+def list_article_comments(r: redis.Redis, article_id: str, status: str, limit: int,
+                          cursor: str | None) -> tuple[list[dict], str | None]:
+    """Newest first. The cursor is the sequence number of the last comment returned."""
+    top = f"({cursor}" if cursor else "+inf"
+    rows = r.zrange(keys.article_status(article_id, status), top, "-inf", desc=True,
+                    byscore=True, withscores=True, offset=0, num=limit + 1)
+    page, more = rows[:limit], len(rows) > limit
+    with r.pipeline(transaction=False) as pipe:
+        for cid, _ in page:
+            pipe.hgetall(keys.comment(cid))
+        hashes = pipe.execute()
+    items = [to_view(h) for h in hashes if h]
+    next_cursor = str(int(page[-1][1])) if more and page else None
+    return items, next_cursor

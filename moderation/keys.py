@@ -1,0 +1,144 @@
+"""Every Redis key the service uses, and the Lua scripts that touch several at once.
+
+Keys live under one namespace so a shared Redis can be inspected, backed up or flushed per
+service. Each template is a named constant; a test pins every string, because renaming a key
+silently orphans the data already stored under the old name.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+import redis
+
+NAMESPACE = "mod"
+
+# Comment hash: fields of one comment (text, ids, status, scores, decision...).
+COMMENT = NAMESPACE + ":comment:{id}"
+# Per-comment audit trail (stream): every status change of that comment.
+COMMENT_HISTORY = NAMESPACE + ":comment:{id}:history"
+# Global counter giving each comment a unique, increasing sequence number (pagination order).
+COMMENT_SEQ = NAMESPACE + ":seq:comment"
+# Idempotency: (client, external_id) -> comment id.
+EXTERNAL_ID = NAMESPACE + ":client:{client}:external:{external_id}"
+# Comments of one article in one status, scored by sequence number (newest = highest).
+ARTICLE_STATUS = NAMESPACE + ":article:{article_id}:{status}"
+# Comments waiting for a decision, scored by the time they were (re-)queued: the sweep's input.
+PENDING = NAMESPACE + ":pending"
+# Moderation queues (sorted sets); the score is the item's priority, highest first.
+QUEUE = NAMESPACE + ":queue:{name}"
+# Global audit stream: every state change of every comment.
+AUDIT = NAMESPACE + ":audit"
+
+# API clients: name -> JSON record (scopes, token hash, timestamps).
+CLIENTS = NAMESPACE + ":clients"
+# Token hash -> client name; the lookup made on every authenticated request.
+TOKEN = NAMESPACE + ":token:{digest}"
+
+# Term lists forcing review or rejection (sets of normalised terms).
+TERMS = NAMESPACE + ":terms:{kind}"
+
+# How long an (client, external_id) pair stays bound to its comment. Sites retry within
+# minutes; a month covers any replay while keeping the keyspace from growing forever.
+EXTERNAL_ID_TTL_SECONDS = 30 * 24 * 3600
+
+STATUSES = ("pending", "published", "review", "hidden", "rejected")
+TERM_KINDS = ("banned", "suspect")
+
+
+def comment(comment_id: str) -> str:
+    return COMMENT.format(id=comment_id)
+
+
+def comment_history(comment_id: str) -> str:
+    return COMMENT_HISTORY.format(id=comment_id)
+
+
+def external_id(client: str, external: str) -> str:
+    return EXTERNAL_ID.format(client=client, external_id=external)
+
+
+def article_status(article_id: str, status: str) -> str:
+    return ARTICLE_STATUS.format(article_id=article_id, status=status)
+
+
+def queue(name: str) -> str:
+    return QUEUE.format(name=name)
+
+
+def token(digest: str) -> str:
+    return TOKEN.format(digest=digest)
+
+
+def terms(kind: str) -> str:
+    return TERMS.format(kind=kind)
+
+
+def _lua(source: str) -> str:
+    return Template(source).substitute(ns=NAMESPACE)
+
+
+# Store a new comment unless (client, external_id) already names one, and hand its scoring
+# task to the broker in the same atomic step when the broker is this Redis.
+# KEYS: comment hash, external-id key ("" when none), sequence counter, pending zset,
+#       article pending index, comment history, audit stream, broker list ("" when none)
+# ARGV: id, now (float seconds), external-id ttl, broker message, then the comment's
+#       field/value pairs
+# Returns {id, created (0/1), current status}
+CREATE_COMMENT = _lua("""
+if KEYS[2] ~= '' then
+  local existing = redis.call('GET', KEYS[2])
+  if existing then
+    local status = redis.call('HGET', '$ns:comment:' .. existing, 'status')
+    return {existing, 0, status or 'pending'}
+  end
+  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[1], 'seq', seq, 'version', 1, unpack(ARGV, 5))
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[5], seq, ARGV[1])
+local event = {'comment_id', ARGV[1], 'actor', 'api', 'from', '', 'to', 'pending',
+               'reason', 'submitted', 'at', ARGV[2]}
+redis.call('XADD', KEYS[6], '*', unpack(event))
+redis.call('XADD', KEYS[7], '*', unpack(event))
+if KEYS[8] ~= '' then redis.call('LPUSH', KEYS[8], ARGV[4]) end
+return {ARGV[1], 1, 'pending'}
+""")
+
+# Move a comment from one status to another, once. Running it again, or after someone else
+# moved the comment, changes nothing: that is what makes the scoring task safe to re-run.
+# KEYS: comment hash, pending zset, comment history, audit stream
+# ARGV: id, expected status, new status, actor, reason, now, queue name ("" = none),
+#       queue priority, then field/value pairs to set on the comment
+# Returns {applied (0/1), status after the call}
+TRANSITION = _lua("""
+local fields = redis.call('HMGET', KEYS[1], 'status', 'article_id', 'seq')
+local current, article, seq = fields[1], fields[2], fields[3]
+if not current then return {0, ''} end
+if current ~= ARGV[2] then return {0, current} end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updated_at', ARGV[6], unpack(ARGV, 9))
+redis.call('HINCRBY', KEYS[1], 'version', 1)
+local prefix = '$ns:article:' .. article .. ':'
+redis.call('ZREM', prefix .. current, ARGV[1])
+redis.call('ZADD', prefix .. ARGV[3], seq, ARGV[1])
+if current == 'pending' then redis.call('ZREM', KEYS[2], ARGV[1]) end
+redis.call('ZREM', '$ns:queue:' .. current, ARGV[1])
+if ARGV[7] ~= '' then redis.call('ZADD', '$ns:queue:' .. ARGV[7], ARGV[8], ARGV[1]) end
+local event = {'comment_id', ARGV[1], 'actor', ARGV[4], 'from', current, 'to', ARGV[3],
+               'reason', ARGV[5], 'at', ARGV[6]}
+redis.call('XADD', KEYS[3], '*', unpack(event))
+redis.call('XADD', KEYS[4], '*', unpack(event))
+return {1, ARGV[3]}
+""")
+
+
+_registered: dict[str, redis.commands.core.Script] = {}
+
+
+def run_script(r: redis.Redis, source: str, keys_: list[str], args: list) -> list:
+    """EVALSHA one of the scripts above, loading it on first use (and again after a restart)."""
+    script = _registered.get(source)
+    if script is None:
+        script = _registered[source] = r.register_script(source)
+    return script(keys=keys_, args=args, client=r)

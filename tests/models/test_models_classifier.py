@@ -1,0 +1,164 @@
+"""The classifier interface, trained end to end on the seed comments alone."""
+
+import csv
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import models
+from models.data import LABELS, SEEDS_PATH
+
+TOXIC = "Espèce de c0nnnnard, je vais te faire la peau."
+CLEAN = "Merci pour cet article très complet sur le budget de la ville."
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "model.skops"
+    models.train(seeds_only=True, out=path, folds=3)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clf(artifact: Path) -> models.Classifier:
+    return models.load(artifact)
+
+
+def test_metadata_records_what_made_the_artifact(clf: models.Classifier, artifact: Path) -> None:
+    meta = clf.metadata
+    assert clf.labels == LABELS
+    assert [f["file"] for f in meta["training_files"]] == [SEEDS_PATH.name]
+    assert len(meta["training_files"][0]["sha256"]) == 64
+    assert meta["rows"] == meta["training_files"][0]["rows"] > 200
+    assert set(meta["versions"]) >= {"sklearn", "numpy", "scipy", "skops", "python"}
+    assert clf.version.startswith("fr-") and clf.version.endswith(meta["artifact_sha256"][:8])
+    assert json.loads(artifact.with_suffix(".json").read_text()) == meta
+
+
+def test_thresholds_are_ordered(clf: models.Classifier) -> None:
+    t = clf.thresholds
+    assert set(t) == {"publish_below", "reject_above", "operating"}
+    assert 0.0 <= t["publish_below"] <= t["operating"] <= t["reject_above"] <= 1.0
+
+
+def test_scores_have_every_label_in_range(clf: models.Classifier) -> None:
+    texts = [TOXIC, CLEAN, "", "🙂", "a" * 5000]
+    scores = clf.score(texts)
+    assert len(scores) == len(texts)
+    for row in scores:
+        assert tuple(row) == LABELS
+        assert all(isinstance(v, float) and 0.0 <= v <= 1.0 and not math.isnan(v) for v in row.values())
+    assert clf.score([]) == []
+
+
+def test_scores_are_deterministic_and_independent_of_batching(clf: models.Classifier) -> None:
+    batch = clf.score([CLEAN, TOXIC])
+    assert batch == clf.score([CLEAN, TOXIC])
+    assert batch[1] == pytest.approx(clf.score([TOXIC])[0], abs=1e-12)
+
+
+def test_a_string_is_not_a_batch(clf: models.Classifier) -> None:
+    with pytest.raises(TypeError):
+        clf.score(TOXIC)
+
+
+def test_toxic_comment_scores_above_clean_one(clf: models.Classifier) -> None:
+    toxic, clean = clf.score([TOXIC, CLEAN])
+    assert toxic["toxicity"] > clf.thresholds["operating"] > clean["toxicity"]
+    assert toxic["insult"] > clean["insult"]
+
+
+def test_spam_head_reacts_to_links_and_promotion(clf: models.Classifier) -> None:
+    spam, clean = clf.score(["Gagnez 500 euros, code promo ici : https://gains-faciles.biz", CLEAN])
+    assert spam["spam"] > 0.5 > clean["spam"]
+
+
+def test_explanation_points_at_the_offending_words(clf: models.Classifier) -> None:
+    text = "Franchement, ce maire est un connnnard et un abruti."
+    spans = clf.explain(text, top=4)
+    assert 0 < len(spans) <= 4
+    for span in spans:
+        assert text[span["start"] : span["end"]] == span["text"]
+        assert span["label"] in LABELS
+    assert [s["weight"] for s in spans] == sorted((s["weight"] for s in spans), reverse=True)
+    assert spans[0]["text"] in {"connnnard", "abruti"}
+    assert spans[0]["weight"] > 0
+
+
+def test_explanation_maps_obfuscation_back_to_the_original(clf: models.Classifier) -> None:
+    text = "Sale c o n n a r d"
+    words = {s["text"] for s in clf.explain(text) if s["weight"] > 0}
+    assert "c o n n a r d" in words
+
+
+def test_explanation_of_empty_text(clf: models.Classifier) -> None:
+    assert clf.explain("   ") == []
+
+
+def test_altered_sklearn_version_is_refused(artifact: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "model.skops"
+    shutil.copy(artifact, copy)
+    meta = json.loads(artifact.with_suffix(".json").read_text())
+    meta["versions"]["sklearn"] = "0.0.1"
+    copy.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(models.ModelVersionError):
+        models.load(copy)
+
+
+def test_missing_metadata_is_refused(artifact: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "model.skops"
+    shutil.copy(artifact, copy)
+    with pytest.raises(models.ArtifactError):
+        models.load(copy)
+
+
+def test_environment_overrides_the_default_path(
+    artifact: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("MODERATION_MODEL_PATH", str(tmp_path / "absent.skops"))
+    with pytest.raises(models.ArtifactError):
+        models.load()
+    monkeypatch.setenv("MODERATION_MODEL_PATH", str(artifact))
+    assert models.load().version == models.load(artifact).version
+
+
+def test_committed_artifact_loads_and_scores() -> None:
+    clf = models.load(models.DEFAULT_ARTIFACT)
+    assert clf.metadata["rows"] > clf.metadata["training_files"][0]["rows"]
+    toxic, clean = clf.score([TOXIC, CLEAN])
+    assert toxic["toxicity"] > clean["toxicity"]
+
+
+def test_evaluate_reports_per_functionality(clf: models.Classifier, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "cases.csv",
+        ["text", "label", "functionality"],
+        [[TOXIC, 1, "insult"], [CLEAN, 0, "neutral"], ["Quel abruti ce type", 1, "insult"]],
+    )
+    result = models.evaluate(clf, path)
+    assert result["rows"] == 3
+    assert 0.0 <= result["accuracy"] <= 1.0
+    assert set(result["per_functionality"]) == {"insult", "neutral"}
+
+
+def test_cli_evaluate_prints_one_json_object_per_file(artifact: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "cases.csv", ["text", "label"], [[TOXIC, 1], [CLEAN, 0]])
+    out = subprocess.run(
+        [sys.executable, "-m", "models", "evaluate", str(path), str(path), "--json", "--model", str(artifact)],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    assert len(out) == 2
+    row = json.loads(out[0])
+    assert set(row) == {"file", "rows", "roc_auc", "accuracy", "f1", "threshold"}
+    assert row["rows"] == 2

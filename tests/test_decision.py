@@ -1,0 +1,135 @@
+"""The decision policy and the scoring step, called directly as the worker calls them."""
+
+import json
+
+import pytest
+
+from moderation import keys, terms
+from moderation.comments import store
+from moderation.decision import Policy, current_policy, process_comment
+from moderation.terms import TermList, fold
+
+
+def policy(banned=(), suspect=(), low=0.3, high=0.8) -> Policy:
+    return Policy(low, high, TermList({fold(t) for t in banned}), TermList({fold(t) for t in suspect}))
+
+
+@pytest.mark.parametrize("toxicity,action,status", [
+    (0.0, "publish", "published"),
+    (0.299, "publish", "published"),
+    (0.3, "review", "review"),
+    (0.79, "review", "review"),
+    (0.8, "reject", "rejected"),
+    (1.0, "reject", "rejected"),
+])
+def test_thresholds(toxicity, action, status):
+    verdict = policy().decide("texte", toxicity)
+    assert (verdict.action, verdict.status) == (action, status)
+    assert f"{toxicity:.3f}" in verdict.reason
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Il faut parler de Dupont-Aignan ici", "banned"),
+    ("il faut parler de DUPONT-AIGNAN", "banned"),
+    ("Une ÉNORME arnaque", "suspect"),
+    ("une enorme arnaque", "suspect"),
+    ("une énorme   arnaque !", "suspect"),
+])
+def test_term_lists_force_the_decision_whatever_the_score(text, kind):
+    p = policy(banned=["Dupont-Aignan"], suspect=["énorme arnaque"])
+    verdict = p.decide(text, 0.01)
+    assert verdict.action == ("reject" if kind == "banned" else "review")
+    assert kind in verdict.reason
+
+
+@pytest.mark.parametrize("text", ["arnaquer les gens", "les arnaques", "pas d'énormité"])
+def test_terms_match_whole_words_only(text):
+    assert policy(suspect=["arnaque", "énorme"]).decide(text, 0.0).action == "publish"
+
+
+def test_term_lists_come_from_redis_and_the_cli(app, runner, r):
+    assert runner.invoke(args=["terms", "add", "suspect", "Arnaque", "Escroc"]).exit_code == 0
+    assert r.smembers(keys.terms("suspect")) == {"arnaque", "escroc"}
+    assert "arnaque" in runner.invoke(args=["terms", "list", "suspect"]).output
+    app.extensions["terms_cache"]._expires = 0
+    assert current_policy(app).decide("Quel ESCROC", 0.0).action == "review"
+    assert runner.invoke(args=["terms", "remove", "suspect", "escroc"]).exit_code == 0
+    app.extensions["terms_cache"]._expires = 0
+    assert current_policy(app).decide("Quel escroc", 0.0).action == "publish"
+
+
+def test_policy_thresholds_default_to_the_models_and_config_overrides(app_config, r):
+    from moderation import create_app
+
+    app = create_app(app_config)
+    clf = app.extensions["classifier"]
+    p = current_policy(app)
+    assert (p.publish_below, p.reject_above) == (clf.thresholds["publish_below"], clf.thresholds["reject_above"])
+    app = create_app({**app_config, "PUBLISH_BELOW": 0.1, "REJECT_ABOVE": 0.95})
+    p = current_policy(app)
+    assert (p.publish_below, p.reject_above) == (0.1, 0.95)
+
+
+def new_comment(r, text="Merci pour l'article", article="a1") -> str:
+    cid = store.new_id()
+    store.create_comment(r, comment_id=cid, client="site", article_id=article, author_id="u1", text=text)
+    return cid
+
+
+class FixedClassifier:
+    """Stands in for the model where the test is about the policy, not about scores."""
+
+    version = "fixed-1"
+    labels = ("toxicity", "insult")
+
+    def __init__(self, toxicity):
+        self.toxicity = toxicity
+
+    def score(self, texts):
+        return [{"toxicity": self.toxicity, "insult": self.toxicity / 2} for _ in texts]
+
+    def explain(self, text):
+        return [{"start": 0, "end": 5, "text": text[:5], "label": "toxicity", "weight": 0.5}]
+
+
+@pytest.mark.parametrize("toxicity,status,queued", [(0.1, "published", False), (0.5, "review", True), (0.9, "rejected", False)])
+def test_process_comment_stores_status_scores_decision_and_queue(r, toxicity, status, queued):
+    cid = new_comment(r)
+    applied, now_status = process_comment(r, cid, FixedClassifier(toxicity), policy())
+    assert applied and now_status == status
+    stored = r.hgetall(keys.comment(cid))
+    assert stored["status"] == status
+    assert json.loads(stored["scores"])["toxicity"] == toxicity
+    assert json.loads(stored["decision"])["model_version"] == "fixed-1"
+    assert stored["model_version"] == "fixed-1"
+    assert json.loads(stored["spans"])[0]["text"] == "Merci"
+    assert (r.zscore(keys.queue("review"), cid) is not None) == queued
+    assert r.zscore(keys.PENDING, cid) is None
+    assert r.zrange(keys.article_status("a1", status), 0, -1) == [cid]
+    assert r.zrange(keys.article_status("a1", "pending"), 0, -1) == []
+
+
+def test_processing_twice_changes_nothing(r):
+    cid = new_comment(r)
+    process_comment(r, cid, FixedClassifier(0.5), policy())
+    snapshot = r.hgetall(keys.comment(cid)), r.xlen(keys.AUDIT), r.zrange(keys.queue("review"), 0, -1, withscores=True)
+    applied, status = process_comment(r, cid, FixedClassifier(0.95), policy())
+    assert (applied, status) == (False, "review")
+    assert (r.hgetall(keys.comment(cid)), r.xlen(keys.AUDIT), r.zrange(keys.queue("review"), 0, -1, withscores=True)) == snapshot
+
+
+def test_processing_an_unknown_comment_is_a_no_op(r):
+    assert process_comment(r, "c_missing", FixedClassifier(0.5), policy()) == (False, "")
+    assert not r.keys("mod:comment:*")
+
+
+def test_the_real_model_publishes_a_kind_comment_and_holds_an_insult(app, r):
+    with app.app_context():
+        p = current_policy(app)
+        clf = app.extensions["classifier"]
+        kind = new_comment(r, "Merci pour cet article très clair, j'ai appris beaucoup de choses.")
+        nasty = new_comment(r, "Ferme ta gueule espèce de connard, sale merde")
+        process_comment(r, kind, clf, p)
+        process_comment(r, nasty, clf, p)
+    assert r.hget(keys.comment(kind), "status") == "published"
+    assert r.hget(keys.comment(nasty), "status") in ("review", "rejected")

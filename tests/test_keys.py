@@ -1,0 +1,23 @@
+"""Key names are a storage format: renaming one orphans the data stored under the old name."""
+
+from moderation import keys
+
+
+def test_key_strings_are_pinned():
+    assert keys.comment("c1") == "mod:comment:c1"
+    assert keys.comment_history("c1") == "mod:comment:c1:history"
+    assert keys.COMMENT_SEQ == "mod:seq:comment"
+    assert keys.external_id("site", "e1") == "mod:client:site:external:e1"
+    assert keys.article_status("a1", "published") == "mod:article:a1:published"
+    assert keys.PENDING == "mod:pending"
+    assert keys.queue("review") == "mod:queue:review"
+    assert keys.AUDIT == "mod:audit"
+    assert keys.CLIENTS == "mod:clients"
+    assert keys.token("ab") == "mod:token:ab"
+    assert keys.terms("banned") == "mod:terms:banned"
+
+
+def test_scripts_use_the_namespace():
+    for script in (keys.CREATE_COMMENT, keys.TRANSITION):
+        assert "$ns" not in script
+        assert "'mod:" in script
