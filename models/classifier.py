@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from models.normalize import normalize_with_offsets
+from models.scorer import Scorer
 
 _UNIT = re.compile(r"\S+")
 _ALNUM = re.compile(r"\w")
@@ -20,6 +21,7 @@ class Classifier:
 
     def __init__(self, pipeline: Pipeline, metadata: dict, version: str) -> None:
         self.pipeline = pipeline
+        self._scorer = Scorer(pipeline)
         self.metadata = metadata
         self.version = version
         self.labels: tuple[str, ...] = tuple(metadata["labels"])
@@ -35,7 +37,7 @@ class Classifier:
         texts = list(texts)
         if not texts:
             return []
-        probabilities = self.pipeline.predict_proba(texts)
+        probabilities = self._scorer.predict_proba(texts)
         return [dict(zip(self.labels, map(float, row))) for row in probabilities]
 
     def explain(self, text: str, top: int = 8) -> list[dict]:

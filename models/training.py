@@ -33,7 +33,7 @@ class Params:
     min_df: int = 2
     max_features: int = 300_000
     # Relative weight of each file's rows, after every file is scaled to the same total.
-    register_weight: float = 3.0
+    register_weight: float = 10.0
     seeds_weight: float = 1.0
 
 

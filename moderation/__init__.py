@@ -18,7 +18,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     from workers import celery_app
 
-    from . import auth, classifier, comments, content, docs, errors, health, queueing, redis_client, terms
+    from . import (auth, classifier, comments, content, docs, errors, health, queueing,
+                   redis_client, seed, terms)
 
     docs.init_app(app)
     api = errors.init_app(app)
@@ -26,6 +27,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     redis_client.init_app(app)
     auth.init_app(app)
     terms.init_app(app)
+    seed.init_app(app)
     classifier.init_app(app)
     celery = celery_app.init_app(app)
     queueing.init_app(app, celery)

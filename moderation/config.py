@@ -31,6 +31,11 @@ class Config:
     SWEEP_INTERVAL_SECONDS: float = 30.0
     # A message taken by a worker that died is handed to another worker after this long.
     VISIBILITY_TIMEOUT_SECONDS: int = 300
+    # A scoring task also takes up to this many other pending comments, so a backlog is
+    # scored in batches (one model call, two Redis round trips per batch).
+    SCORING_BATCH: int = 64
+    # How long comments claimed by a task are left to it before others may take them.
+    CLAIM_LEASE_SECONDS: float = 30.0
     # Celery queue of the service's tasks.
     TASK_QUEUE: str = "moderation"
 

@@ -1,9 +1,10 @@
-"""The decision policy, and scoring one pending comment: score → decide → store."""
+"""The decision policy, and scoring pending comments: score → decide → store."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import redis
@@ -56,27 +57,52 @@ def current_policy(app: Flask) -> Policy:
     )
 
 
+def claim_batch(r: redis.Redis, comment_id: str, size: int, lease: float,
+                now: float | None = None) -> list[str]:
+    """The task's own comment (if still pending) and up to `size - 1` others due for scoring."""
+    now = time.time() if now is None else now
+    return keys.run_script(r, keys.CLAIM_PENDING, [keys.PENDING],
+                           [comment_id, repr(now), repr(lease), max(size - 1, 0)])
+
+
+def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, policy: Policy,
+                     now: float | None = None) -> dict[str, str]:
+    """Decide the pending comments among `comment_ids` in one batch. Re-running it, or
+    running it on comments already decided, changes nothing. Returns {id: status} of the
+    comments this call decided."""
+    with r.pipeline(transaction=False) as pipe:
+        for cid in comment_ids:
+            pipe.hmget(keys.comment(cid), "text", "status")
+        rows = pipe.execute()
+    todo = [(cid, text) for cid, (text, status) in zip(comment_ids, rows) if status == "pending"]
+    if not todo:
+        return {}
+    now = time.time() if now is None else now
+    all_scores = classifier.score([text for _, text in todo])
+    with r.pipeline(transaction=False) as pipe:
+        for (cid, text), raw_scores in zip(todo, all_scores):
+            scores = {label: round(float(p), 6) for label, p in raw_scores.items()}
+            verdict = policy.decide(text, scores["toxicity"])
+            decision = {"action": verdict.action, "reason": verdict.reason, "decided_by": "model",
+                        "model_version": classifier.version, "decided_at": repr(now)}
+            fields = {
+                "scores": json.dumps(scores),
+                "spans": json.dumps(classifier.explain(text)),
+                "decision": json.dumps(decision, ensure_ascii=False),
+                "model_version": classifier.version,
+            }
+            store.transition(r, cid, expected="pending", to=verdict.status, actor="model",
+                             reason=verdict.reason, fields=fields,
+                             queue="review" if verdict.status == "review" else "",
+                             priority=scores["toxicity"], now=now, pipeline=pipe)
+        results = pipe.execute()
+    return {cid: status for (cid, _), (applied, status) in zip(todo, results) if applied}
+
+
 def process_comment(r: redis.Redis, comment_id: str, classifier, policy: Policy,
                     now: float | None = None) -> tuple[bool, str]:
-    """Decide a pending comment. Re-running it, or running it on a comment already decided,
-    changes nothing. Returns (applied, status now)."""
-    text, status = r.hmget(keys.comment(comment_id), "text", "status")
-    if status != "pending":
-        return False, status or ""
-    now = time.time() if now is None else now
-    scores = {label: round(float(p), 6) for label, p in classifier.score([text])[0].items()}
-    verdict = policy.decide(text, scores["toxicity"])
-    decision = {"action": verdict.action, "reason": verdict.reason, "decided_by": "model",
-                "model_version": classifier.version, "decided_at": repr(now)}
-    fields = {
-        "scores": json.dumps(scores),
-        "spans": json.dumps(classifier.explain(text)),
-        "decision": json.dumps(decision, ensure_ascii=False),
-        "model_version": classifier.version,
-    }
-    return store.transition(
-        r, comment_id, expected="pending", to=verdict.status, actor="model",
-        reason=verdict.reason, fields=fields,
-        queue="review" if verdict.status == "review" else "",
-        priority=scores["toxicity"], now=now,
-    )
+    """Decide one pending comment. Returns (applied, status now)."""
+    decided = process_comments(r, [comment_id], classifier, policy, now)
+    if comment_id in decided:
+        return True, decided[comment_id]
+    return False, r.hget(keys.comment(comment_id), "status") or ""

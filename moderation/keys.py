@@ -133,6 +133,26 @@ return {1, ARGV[3]}
 """)
 
 
+# Claim pending comments for one scoring batch: the task's own comment plus up to n others
+# whose turn has come. A claimed comment's "not before" time moves `lease` seconds ahead so
+# concurrent workers pick different ones; if the claimer dies, the lease runs out and the
+# comment becomes claimable (and, later, sweepable) again.
+# KEYS: pending zset.  ARGV: own id, now, lease, n.  Returns the ids, own id first when pending.
+CLAIM_PENDING = _lua("""
+local until_ = tonumber(ARGV[2]) + tonumber(ARGV[3])
+local ids = {}
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], until_, ARGV[1])
+  ids[1] = ARGV[1]
+end
+local others = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, id in ipairs(others) do
+  redis.call('ZADD', KEYS[1], until_, id)
+  ids[#ids + 1] = id
+end
+return ids
+""")
+
 _registered: dict[str, redis.commands.core.Script] = {}
 
 

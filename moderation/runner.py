@@ -16,10 +16,10 @@ from pathlib import Path
 
 import models
 
-from . import auth, create_app, embedded_redis, keys
+from . import auth, create_app, embedded_redis, keys, seed
 from .config import PROJECT_ROOT
 
-DEMO_CLIENT = "demo-site"
+DEMO_CLIENT = seed.DEMO_CLIENT
 DEMO_SCOPES = ["comments:write", "reports:write", "moderation"]
 
 
@@ -87,6 +87,9 @@ def main() -> int:
                 return 1
             redis_proc = embedded_redis.start(var_dir)
         token = demo_token(app, var_dir)
+        with app.app_context():
+            # The demo comments, once: a new user sees decisions and a review queue at once.
+            new = seed.load_demo(app.extensions["redis"])
 
         env = dict(os.environ)
         # Children get their own sessions: Ctrl-C reaches only this process, which stops
@@ -102,7 +105,7 @@ def main() -> int:
 
         base = f"http://127.0.0.1:{port}"
         print(
-            f"\nModeration service running (model {version})\n"
+            f"\nModeration service running (model {version}; {new} demo comment(s) submitted)\n"
             f"  API        {base}/v1    docs: {base}/docs\n"
             f"  demo site client: {DEMO_CLIENT}\n"
             f"  token      {token}\n\n"

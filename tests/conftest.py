@@ -99,14 +99,14 @@ def site_headers(site_token) -> dict:
 
 
 def start_worker(redis_url: str, *extra_env: tuple[str, str], concurrency: int = 1,
-                 beat: bool = False) -> subprocess.Popen:
+                 beat_schedule: Path | None = None) -> subprocess.Popen:
     """A real `celery worker` process, as `make run` starts it, on the test Redis."""
     env = {**os.environ, "MODERATION_REDIS_URL": redis_url, **dict(extra_env)}
     args = [sys.executable, "-m", "celery", "-A", "workers.make_celery", "worker",
             "--loglevel", "WARNING", "--concurrency", str(concurrency),
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    if beat:
-        args.append("--beat")
+    if beat_schedule:
+        args += ["--beat", "--schedule", str(beat_schedule)]
     return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
 
 

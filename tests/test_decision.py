@@ -1,12 +1,13 @@
 """The decision policy and the scoring step, called directly as the worker calls them."""
 
 import json
+import time
 
 import pytest
 
 from moderation import keys, terms
 from moderation.comments import store
-from moderation.decision import Policy, current_policy, process_comment
+from moderation.decision import Policy, current_policy, process_comment, process_comments
 from moderation.terms import TermList, fold
 
 
@@ -133,3 +134,35 @@ def test_the_real_model_publishes_a_kind_comment_and_holds_an_insult(app, r):
         process_comment(r, nasty, clf, p)
     assert r.hget(keys.comment(kind), "status") == "published"
     assert r.hget(keys.comment(nasty), "status") in ("review", "rejected")
+
+
+def test_a_task_claims_its_comment_and_others_due_without_overlap(r):
+    from moderation.decision import claim_batch
+
+    ids = [new_comment(r, f"Commentaire {i}") for i in range(10)]
+    first = claim_batch(r, ids[5], size=4, lease=30)
+    assert first[0] == ids[5] and len(first) == 4 and len(set(first)) == 4
+    second = claim_batch(r, ids[9], size=100, lease=30)
+    assert second[0] == ids[9]
+    # every comment claimed once, the task's own comment whatever its lease
+    assert sorted(set(first) | set(second)) == sorted(ids)
+    assert set(first) & set(second) <= {ids[9]}
+    assert claim_batch(r, "c_missing", size=100, lease=30) == []
+
+
+def test_claimed_comments_come_back_when_the_lease_runs_out(r):
+    from moderation.decision import claim_batch
+
+    cid = new_comment(r)
+    now = time.time()
+    assert claim_batch(r, "c_other", size=10, lease=30, now=now) == [cid]
+    assert claim_batch(r, "c_other", size=10, lease=30, now=now + 1) == []
+    assert claim_batch(r, "c_other", size=10, lease=30, now=now + 31) == [cid]
+
+
+def test_a_batch_decides_each_pending_comment_once(r):
+    ids = [new_comment(r, f"Commentaire {i}") for i in range(5)]
+    process_comment(r, ids[0], FixedClassifier(0.5), policy())
+    decided = process_comments(r, ids + ["c_missing"], FixedClassifier(0.1), policy())
+    assert decided == {cid: "published" for cid in ids[1:]}
+    assert r.hget(keys.comment(ids[0]), "status") == "review"

@@ -52,14 +52,15 @@ def test_comment_whose_queueing_failed_is_requeued_by_the_sweep(worker, app_conf
     assert r.zscore(keys.PENDING, cid) is None
 
 
-def test_sweep_runs_periodically_in_the_scheduler(redis_server, app_config, r, site_token):
+def test_sweep_runs_periodically_in_the_scheduler(redis_server, app_config, r, site_token, tmp_path):
     broken = create_app({**app_config, "BROKER_URL": "redis://127.0.0.1:1/0"})
     cid = broken.test_client().post("/v1/comments", json=BODY,
                                     headers={"Authorization": f"Bearer {site_token}"}).get_json()["id"]
     proc = start_worker(redis_server, ("MODERATION_SWEEP_AFTER_SECONDS", "1"),
-                        ("MODERATION_SWEEP_INTERVAL_SECONDS", "1"), beat=True)
+                        ("MODERATION_SWEEP_INTERVAL_SECONDS", "1"),
+                        beat_schedule=tmp_path / "beat-schedule")
     try:
-        assert wait_for(lambda: decided(r, cid), timeout=40)
+        assert wait_for(lambda: decided(r, cid), timeout=60)
     finally:
         stop_process_group(proc)
 

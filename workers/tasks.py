@@ -18,9 +18,13 @@ RETRYABLE = (redis.ConnectionError, redis.TimeoutError)
 @shared_task(name="moderation.score_comment", autoretry_for=RETRYABLE, retry_backoff=True,
              retry_backoff_max=60, max_retries=None)
 def score_comment(comment_id: str) -> None:
-    """Score a pending comment and store the decision; a no-op once it is decided."""
-    decision.process_comment(get_redis(), comment_id, get_classifier(),
-                             decision.current_policy(current_app))
+    """Score a pending comment, with whatever else is due, and store the decisions; a no-op
+    for comments already decided."""
+    config = current_app.config
+    r = get_redis()
+    batch = decision.claim_batch(r, comment_id, config["SCORING_BATCH"], config["CLAIM_LEASE_SECONDS"])
+    if batch:
+        decision.process_comments(r, batch, get_classifier(), decision.current_policy(current_app))
 
 
 @shared_task(name="moderation.sweep_pending", autoretry_for=RETRYABLE, retry_backoff=True)

@@ -57,16 +57,21 @@ def create_comment(r: redis.Redis, *, comment_id: str, client: str, article_id: 
 
 def transition(r: redis.Redis, comment_id: str, *, expected: str, to: str, actor: str,
                reason: str, fields: dict[str, str] | None = None, queue: str = "",
-               priority: float = 0.0, now: float | None = None) -> tuple[bool, str]:
+               priority: float = 0.0, now: float | None = None,
+               pipeline: redis.client.Pipeline | None = None) -> tuple[bool, str] | None:
     """Move a comment from `expected` to `to` with its audit entry; a no-op when it is not in
-    `expected` any more. Returns (applied, status now)."""
+    `expected` any more. Returns (applied, status now); with `pipeline` the call is queued
+    there instead, and its result is that pair as a list."""
     now = time.time() if now is None else now
     flat = [x for kv in (fields or {}).items() for x in kv]
-    applied, status = keys.run_script(
-        r, keys.TRANSITION,
+    result = keys.run_script(
+        pipeline if pipeline is not None else r, keys.TRANSITION,
         [keys.comment(comment_id), keys.PENDING, keys.comment_history(comment_id), keys.AUDIT],
         [comment_id, expected, to, actor, reason, repr(now), queue, repr(priority), *flat],
     )
+    if pipeline is not None:
+        return None
+    applied, status = result
     return bool(applied), status
 
 
