@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import models
@@ -66,6 +67,12 @@ def test_scores_are_deterministic_and_independent_of_batching(clf: models.Classi
     batch = clf.score([CLEAN, TOXIC])
     assert batch == clf.score([CLEAN, TOXIC])
     assert batch[1] == pytest.approx(clf.score([TOXIC])[0], abs=1e-12)
+
+
+def test_lean_scorer_matches_the_pipeline(clf: models.Classifier) -> None:
+    texts = [TOXIC, CLEAN, "Gagnez 500 euros sur https://x.biz", "c o n n a r d 🖕", "", "mot"]
+    fast = np.array([[row[label] for label in LABELS] for row in clf.score(texts)])
+    np.testing.assert_allclose(fast, clf.pipeline.predict_proba(texts), atol=1e-6)
 
 
 def test_a_string_is_not_a_batch(clf: models.Classifier) -> None:
