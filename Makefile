@@ -25,7 +25,8 @@ test: $(VENV)/.installed-test
 
 bench: bench-load bench-quality bench-speed
 
-bench-load: $(VENV)/.installed-test
+bench-load: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/load.py
 
 bench-quality: $(VENV)/.installed

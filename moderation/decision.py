@@ -96,7 +96,8 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
                              queue="review" if verdict.status == "review" else "",
                              priority=scores["toxicity"], now=now, pipeline=pipe)
         results = pipe.execute()
-    return {cid: status for (cid, _), (applied, status) in zip(todo, results) if applied}
+    moved = [(cid, store.Transition.from_reply(reply)) for (cid, _), reply in zip(todo, results)]
+    return {cid: t.status for cid, t in moved if t.applied}
 
 
 def process_comment(r: redis.Redis, comment_id: str, classifier, policy: Policy,

@@ -103,6 +103,14 @@ class ProblemApi(Api):
         self._app.register_error_handler(redis.TimeoutError, self.handle_store_down)
         self._app.register_error_handler(Exception, self.handle_unexpected)
 
+    def _register_responses(self) -> None:
+        # The documented error responses are problem documents; successes stay JSON.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIMETYPE
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")

@@ -35,12 +35,21 @@ CLIENTS = NAMESPACE + ":clients"
 # Token hash -> client name; the lookup made on every authenticated request.
 TOKEN = NAMESPACE + ":token:{digest}"
 
+# Author record (hash): counts of published / rejected / reported comments, sanctions.
+AUTHOR = NAMESPACE + ":author:{author_id}"
+# Events for one API client (stream): status changes of its comments, report outcomes.
+EVENTS = NAMESPACE + ":events:{client}"
+
 # Term lists forcing review or rejection (sets of normalised terms).
 TERMS = NAMESPACE + ":terms:{kind}"
 
 # How long an (client, external_id) pair stays bound to its comment. Sites retry within
 # minutes; a month covers any replay while keeping the keyspace from growing forever.
 EXTERNAL_ID_TTL_SECONDS = 30 * 24 * 3600
+
+# Each client's event stream keeps about this many events; a site reading GET /v1/events
+# (or receiving webhooks) is expected to stay well within it.
+EVENTS_MAXLEN = 1_000_000
 
 STATUSES = ("pending", "published", "review", "hidden", "rejected")
 TERM_KINDS = ("banned", "suspect")
@@ -70,20 +79,28 @@ def token(digest: str) -> str:
     return TOKEN.format(digest=digest)
 
 
+def author(author_id: str) -> str:
+    return AUTHOR.format(author_id=author_id)
+
+
+def events(client: str) -> str:
+    return EVENTS.format(client=client)
+
+
 def terms(kind: str) -> str:
     return TERMS.format(kind=kind)
 
 
 def _lua(source: str) -> str:
-    return Template(source).substitute(ns=NAMESPACE)
+    return Template(source).substitute(ns=NAMESPACE, events_maxlen=EVENTS_MAXLEN)
 
 
 # Store a new comment unless (client, external_id) already names one, and hand its scoring
 # task to the broker in the same atomic step when the broker is this Redis.
 # KEYS: comment hash, external-id key ("" when none), sequence counter, pending zset,
 #       article pending index, comment history, audit stream, broker list ("" when none)
-# ARGV: id, now (float seconds), external-id ttl, broker message, then the comment's
-#       field/value pairs
+# ARGV: id, now (float seconds), external-id ttl, broker message, then the comment's other
+#       field/value pairs (kept few: every argument is packed on the API's hot path)
 # Returns {id, created (0/1), current status}
 CREATE_COMMENT = _lua("""
 if KEYS[2] ~= '' then
@@ -95,7 +112,8 @@ if KEYS[2] ~= '' then
   redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
 end
 local seq = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[1], 'seq', seq, 'version', 1, unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'status', 'pending', 'created_at', ARGV[2],
+           'updated_at', ARGV[2], 'seq', seq, 'version', 1, unpack(ARGV, 5))
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], seq, ARGV[1])
 local event = {'comment_id', ARGV[1], 'actor', 'api', 'from', '', 'to', 'pending',
@@ -106,32 +124,49 @@ if KEYS[8] ~= '' then redis.call('LPUSH', KEYS[8], ARGV[4]) end
 return {ARGV[1], 1, 'pending'}
 """)
 
-# Move a comment from one status to another, once. Running it again, or after someone else
-# moved the comment, changes nothing: that is what makes the scoring task safe to re-run.
+# Move a comment to another status, once. Running it again, or after someone else moved the
+# comment, changes nothing: that is what makes the scoring task safe to re-run, and what lets
+# a moderator's decision on a stale version be refused instead of overwriting a colleague's.
+# Every applied move also updates the article and queue indexes and the author's counts, and
+# appends to the comment's history, the global audit stream and the submitting client's
+# event stream (what webhooks deliver and GET /v1/events reads).
 # KEYS: comment hash, pending zset, comment history, audit stream
-# ARGV: id, expected status, new status, actor, reason, now, queue name ("" = none),
-#       queue priority, then field/value pairs to set on the comment
-# Returns {applied (0/1), status after the call}
+# ARGV: id, expected status ("" = any), new status, actor, reason, now, queue name ("" =
+#       none), queue priority, expected version ("" = any), then field/value pairs to set
+# Returns {applied (1), or 0 = not in the expected status / unknown, -1 = stale version;
+#          status after the call; version after the call}
 TRANSITION = _lua("""
-local fields = redis.call('HMGET', KEYS[1], 'status', 'article_id', 'seq')
-local current, article, seq = fields[1], fields[2], fields[3]
-if not current then return {0, ''} end
-if current ~= ARGV[2] then return {0, current} end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updated_at', ARGV[6], unpack(ARGV, 9))
-redis.call('HINCRBY', KEYS[1], 'version', 1)
+local f = redis.call('HMGET', KEYS[1], 'status', 'article_id', 'seq', 'version', 'client',
+                     'author_id', 'external_id')
+local current, article, seq, version = f[1], f[2], f[3], f[4]
+if not current then return {0, '', 0} end
+if ARGV[2] ~= '' and current ~= ARGV[2] then return {0, current, tonumber(version)} end
+if ARGV[9] ~= '' and version ~= ARGV[9] then return {-1, current, tonumber(version)} end
+if #ARGV > 9 then redis.call('HSET', KEYS[1], unpack(ARGV, 10)) end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updated_at', ARGV[6])
+local new_version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 local prefix = '$ns:article:' .. article .. ':'
 redis.call('ZREM', prefix .. current, ARGV[1])
 redis.call('ZADD', prefix .. ARGV[3], seq, ARGV[1])
-if current == 'pending' then redis.call('ZREM', KEYS[2], ARGV[1]) end
-redis.call('ZREM', '$ns:queue:' .. current, ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+for _, q in ipairs({'review', 'reported', 'rejected', 'published'}) do
+  redis.call('ZREM', '$ns:queue:' .. q, ARGV[1])
+end
 if ARGV[7] ~= '' then redis.call('ZADD', '$ns:queue:' .. ARGV[7], ARGV[8], ARGV[1]) end
+local author = '$ns:author:' .. (f[6] or '')
+if current ~= ARGV[3] then
+  if current == 'published' or current == 'rejected' then redis.call('HINCRBY', author, current, -1) end
+  if ARGV[3] == 'published' or ARGV[3] == 'rejected' then redis.call('HINCRBY', author, ARGV[3], 1) end
+end
 local event = {'comment_id', ARGV[1], 'actor', ARGV[4], 'from', current, 'to', ARGV[3],
                'reason', ARGV[5], 'at', ARGV[6]}
 redis.call('XADD', KEYS[3], '*', unpack(event))
 redis.call('XADD', KEYS[4], '*', unpack(event))
-return {1, ARGV[3]}
+redis.call('XADD', '$ns:events:' .. (f[5] or ''), 'MAXLEN', '~', $events_maxlen, '*',
+           'type', 'comment.status', 'external_id', f[7] or '', 'article_id', article,
+           'author_id', f[6] or '', 'version', new_version, unpack(event))
+return {1, ARGV[3], new_version}
 """)
-
 
 # Claim pending comments for one scoring batch: the task's own comment plus up to n others
 # whose turn has come. A claimed comment's "not before" time moves `lease` seconds ahead so

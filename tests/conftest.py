@@ -122,8 +122,10 @@ def stop_process_group(proc: subprocess.Popen, sig: int = 15) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def worker(redis_server):
+    # Module scope: a worker left running would take the tasks of later tests that expect
+    # their comments to stay pending.
     proc = start_worker(redis_server)
     yield proc
     stop_process_group(proc)

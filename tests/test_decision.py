@@ -166,3 +166,25 @@ def test_a_batch_decides_each_pending_comment_once(r):
     decided = process_comments(r, ids + ["c_missing"], FixedClassifier(0.1), policy())
     assert decided == {cid: "published" for cid in ids[1:]}
     assert r.hget(keys.comment(ids[0]), "status") == "review"
+
+
+def test_a_transition_updates_author_counts_and_the_clients_events(r):
+    cid = new_comment(r)
+    store.transition(r, cid, expected="pending", to="published", actor="model", reason="ok")
+    assert r.hget(keys.author("u1"), "published") == "1"
+    moved = store.transition(r, cid, to="rejected", actor="mod@example.fr", reason="insult", version=2)
+    assert moved.applied and moved.version == 3
+    assert r.hmget(keys.author("u1"), "published", "rejected") == ["0", "1"]
+    events = [e for _, e in r.xrange(keys.events("site"))]
+    assert [(e["from"], e["to"], e["type"]) for e in events] == [
+        ("pending", "published", "comment.status"), ("published", "rejected", "comment.status")]
+    assert events[1]["actor"] == "mod@example.fr" and events[1]["version"] == "3"
+
+
+def test_a_transition_on_a_stale_version_is_refused_and_changes_nothing(r):
+    cid = new_comment(r)
+    store.transition(r, cid, to="review", actor="model", reason="held")
+    snapshot = r.hgetall(keys.comment(cid))
+    refused = store.transition(r, cid, to="published", actor="a@example.fr", reason="ok", version=1)
+    assert (refused.applied, refused.stale, refused.status, refused.version) == (False, True, "review", 2)
+    assert r.hgetall(keys.comment(cid)) == snapshot

@@ -15,9 +15,12 @@ def test_key_strings_are_pinned():
     assert keys.CLIENTS == "mod:clients"
     assert keys.token("ab") == "mod:token:ab"
     assert keys.terms("banned") == "mod:terms:banned"
+    assert keys.author("u1") == "mod:author:u1"
+    assert keys.events("site") == "mod:events:site"
 
 
 def test_scripts_use_the_namespace():
+    for script in (keys.CREATE_COMMENT, keys.TRANSITION, keys.CLAIM_PENDING):
+        assert "$" not in script
     for script in (keys.CREATE_COMMENT, keys.TRANSITION):
-        assert "$ns" not in script
         assert "'mod:" in script

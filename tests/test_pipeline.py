@@ -101,3 +101,18 @@ def test_inline_message_runs_on_a_real_worker(worker, app, r):
     store.create_comment(r, comment_id=cid, client="site", article_id="a1", author_id="u1",
                          text="Bonne journée", broker_list=broker_list, broker_message=message)
     assert wait_for(lambda: decided(r, cid), timeout=30)
+
+
+def test_inline_messages_are_unique_celery_messages(app):
+    import base64
+    import json
+
+    queue: ScoringQueue = app.extensions["scoring_queue"]
+    first = json.loads(queue.inline_message("c_1")[1])
+    second = json.loads(queue.inline_message("c_2")[1])
+    assert first["headers"]["task"] == "moderation.score_comment"
+    assert json.loads(base64.b64decode(first["body"]))[0] == ["c_1"]
+    assert json.loads(base64.b64decode(second["body"]))[0] == ["c_2"]
+    assert first["headers"]["id"] != second["headers"]["id"]
+    assert first["properties"]["delivery_tag"] != second["properties"]["delivery_tag"]
+    assert first["properties"]["delivery_info"] == {"exchange": "", "routing_key": app.config["TASK_QUEUE"]}

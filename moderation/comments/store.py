@@ -38,41 +38,52 @@ def create_comment(r: redis.Redis, *, comment_id: str, client: str, article_id: 
     `broker_list`/`broker_message`, when given, push the scoring task in the same atomic step.
     """
     now = time.time() if now is None else now
-    fields = {
-        "id": comment_id, "client": client, "article_id": article_id, "author_id": author_id,
-        "text": text, "parent_id": parent_id or "", "external_id": external_id or "",
-        "status": "pending", "created_at": repr(now), "updated_at": repr(now),
-    }
+    fields = ["client", client, "article_id", article_id, "author_id", author_id, "text", text]
+    if parent_id:
+        fields += ["parent_id", parent_id]
+    if external_id:
+        fields += ["external_id", external_id]
     ext_key = keys.external_id(client, external_id) if external_id else ""
     cid, created, status = keys.run_script(
         r, keys.CREATE_COMMENT,
         [keys.comment(comment_id), ext_key, keys.COMMENT_SEQ, keys.PENDING,
          keys.article_status(article_id, "pending"), keys.comment_history(comment_id),
          keys.AUDIT, broker_list],
-        [comment_id, repr(now), keys.EXTERNAL_ID_TTL_SECONDS, broker_message,
-         *[x for kv in fields.items() for x in kv]],
+        [comment_id, repr(now), keys.EXTERNAL_ID_TTL_SECONDS, broker_message, *fields],
     )
     return Created(cid, bool(created), status)
 
 
-def transition(r: redis.Redis, comment_id: str, *, expected: str, to: str, actor: str,
-               reason: str, fields: dict[str, str] | None = None, queue: str = "",
-               priority: float = 0.0, now: float | None = None,
-               pipeline: redis.client.Pipeline | None = None) -> tuple[bool, str] | None:
-    """Move a comment from `expected` to `to` with its audit entry; a no-op when it is not in
-    `expected` any more. Returns (applied, status now); with `pipeline` the call is queued
-    there instead, and its result is that pair as a list."""
+def transition(r: redis.Redis, comment_id: str, *, to: str, actor: str, reason: str,
+               expected: str = "", version: int | None = None,
+               fields: dict[str, str] | None = None, queue: str = "", priority: float = 0.0,
+               now: float | None = None,
+               pipeline: redis.client.Pipeline | None = None) -> Transition | None:
+    """Move a comment to `to`, with its audit entry and event, if it is in status `expected`
+    ("" = any) and at `version` (None = any). With `pipeline` the call is queued there and
+    None returned; the pipeline's result for it is the script's raw reply (see keys.TRANSITION)."""
     now = time.time() if now is None else now
     flat = [x for kv in (fields or {}).items() for x in kv]
-    result = keys.run_script(
+    reply = keys.run_script(
         pipeline if pipeline is not None else r, keys.TRANSITION,
         [keys.comment(comment_id), keys.PENDING, keys.comment_history(comment_id), keys.AUDIT],
-        [comment_id, expected, to, actor, reason, repr(now), queue, repr(priority), *flat],
+        [comment_id, expected, to, actor, reason, repr(now), queue, repr(priority),
+         "" if version is None else str(version), *flat],
     )
-    if pipeline is not None:
-        return None
-    applied, status = result
-    return bool(applied), status
+    return None if pipeline is not None else Transition.from_reply(reply)
+
+
+@dataclass(frozen=True)
+class Transition:
+    applied: bool
+    stale: bool  # refused: the comment has changed since `version`
+    status: str
+    version: int
+
+    @classmethod
+    def from_reply(cls, reply: list) -> "Transition":
+        code, status, version = reply
+        return cls(code == 1, code == -1, status, int(version or 0))
 
 
 def _ts(value: str | None) -> datetime | None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, g, url_for
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,7 +19,7 @@ BEARER = [{"bearerAuth": []}]
 class Comments(MethodView):
     @blp.doc(security=BEARER)
     @require_scope("comments:write")
-    @blp.arguments(CommentCreateSchema)
+    @blp.arguments(CommentCreateSchema())
     @blp.response(202, AcceptedSchema)
     def post(self, data: dict):
         """Submit a comment for moderation
@@ -35,7 +35,7 @@ class Comments(MethodView):
                                        broker_list=broker_list, broker_message=message, **data)
         if created.created and not broker_list:
             queue.publish(created.id)  # on failure the comment stays pending for the sweep
-        location = url_for("comments.Comment", comment_id=created.id)
+        location = f"{blp.url_prefix}/comments/{created.id}"
         return {"id": created.id, "status": created.status}, 202, {"Location": location}
 
 
@@ -53,7 +53,7 @@ class Comment(MethodView):
 class ArticleComments(MethodView):
     @blp.doc(security=BEARER)
     @require_scope("comments:write", "moderation")
-    @blp.arguments(ArticleCommentsQuerySchema, location="query")
+    @blp.arguments(ArticleCommentsQuerySchema(), location="query")
     @blp.response(200, CommentPageSchema)
     def get(self, query: dict, article_id: str):
         """List an article's comments in one status, newest first
