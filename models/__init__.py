@@ -15,7 +15,7 @@ from models.artifact import load as _load_artifact
 from models.artifact import save as _save_artifact
 from models.classifier import Classifier
 from models.data import LABELS
-from models.evaluation import evaluate
+from models.evaluation import Goals, evaluate
 from models.normalize import normalize
 from models.training import Params
 from models.training import train as _train
@@ -23,7 +23,7 @@ from models.training import train as _train
 DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "model.skops"
 
 __all__ = [
-    "LABELS", "ArtifactError", "Classifier", "ModelVersionError", "Params",
+    "LABELS", "ArtifactError", "Classifier", "Goals", "ModelVersionError", "Params",
     "default_path", "evaluate", "load", "normalize", "train",
 ]
 
@@ -45,13 +45,15 @@ def train(
     out: str | os.PathLike | None = None,
     params: Params = Params(),
     folds: int = 5,
+    goals: Goals = Goals(),
 ) -> Classifier:
     """Train on the seeds plus ``<data_dir>/train`` (default: ``MODERATION_DATA_DIR`` or ../shared/data).
 
     With ``out`` the artifact and its metadata are written there and the
-    returned classifier is the one loaded back from disk.
+    returned classifier is the one loaded back from disk.  ``goals`` states the
+    deployment prior and the error rates the publish / reject thresholds must meet.
     """
-    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds)
+    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds, goals=goals)
     if out is None:
         return Classifier(pipeline, {**metadata, "version": "unsaved"}, "unsaved")
     _save_artifact(pipeline, metadata, out)

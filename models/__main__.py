@@ -10,12 +10,20 @@ import models
 
 
 def _train(args: argparse.Namespace) -> int:
-    clf = models.train(args.data_dir, seeds_only=args.seeds_only, out=args.out)
+    goals = models.Goals(
+        deployment_prior=args.deployment_prior,
+        max_toxic_among_published=args.max_toxic_published,
+        max_acceptable_among_rejected=args.max_acceptable_rejected,
+        operating_metric=args.operating_metric,
+    )
+    clf = models.train(args.data_dir, seeds_only=args.seeds_only, out=args.out, goals=goals)
     cv = clf.metadata["cv"]["register_oof"]["at_operating"]
+    decisions = clf.metadata["cv"]["register_oof"]["decisions_at_deployment_prior"]
     print(f"saved {args.out} version {clf.version}")
     print(f"rows {clf.metadata['rows']} from {len(clf.metadata['training_files'])} files")
     print(f"cv on {clf.metadata['cv']['register']}: roc_auc {cv['roc_auc']:.3f} accuracy {cv['accuracy']:.3f} f1 {cv['f1']:.3f}")
     print("thresholds " + " ".join(f"{k} {v:.3f}" for k, v in clf.thresholds.items()))
+    print(f"at {goals.deployment_prior:.0%} toxic: " + " ".join(f"{k} {_format(v)}" for k, v in decisions.items() if k != "deployment_prior"))
     return 0
 
 
@@ -47,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--data-dir", help="folder holding train/ (default: $MODERATION_DATA_DIR or ../shared/data)")
     train.add_argument("--seeds-only", action="store_true", help="train on seeds/training_fr.csv alone")
     train.add_argument("--out", default=str(models.DEFAULT_ARTIFACT), help="artifact path (.skops)")
+    defaults = models.Goals()
+    train.add_argument("--deployment-prior", type=float, default=defaults.deployment_prior,
+                       help="assumed share of toxic comments on the site (default %(default)s)")
+    train.add_argument("--max-toxic-published", type=float, default=defaults.max_toxic_among_published,
+                       help="highest toxic share allowed among auto-published comments (default %(default)s)")
+    train.add_argument("--max-acceptable-rejected", type=float, default=defaults.max_acceptable_among_rejected,
+                       help="highest acceptable share allowed among auto-rejected comments (default %(default)s)")
+    train.add_argument("--operating-metric", choices=("accuracy", "f1"), default=defaults.operating_metric,
+                       help="what the operating threshold maximises on the forum CV (default %(default)s)")
     train.set_defaults(run=_train)
 
     evaluate = commands.add_parser("evaluate", help="score labelled CSV files")

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import sklearn
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.pipeline import Pipeline
 
 from models.data import sha256
 
 # Our own classes that may appear in an artifact; everything else must come
 # from the numerical libraries.
-OWN_TYPES = frozenset({"models.features.Normalizer", "models.features.SpamFeatures", "models.heads.LabelHeads"})
+OWN_TYPES = frozenset({
+    "models.features.Normalizer", "models.features.SpamFeatures", "models.features.WordVectors",
+    "models.heads.LabelHeads",
+})
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
 
 
@@ -43,7 +47,12 @@ def save(pipeline: Pipeline, metadata: dict, path: str | os.PathLike) -> dict:
     # The vocabularies serialise to a verbose JSON schema that deflates ~25x.
     sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     digest = sha256(path)
-    metadata = {**metadata, "artifact_sha256": digest, "version": model_version(metadata["created_at"], digest)}
+    # Recorded once here so that loading parses the artifact once, not twice.
+    types = sorted(sio.get_untrusted_types(file=path))
+    metadata = {
+        **metadata, "artifact_sha256": digest, "version": model_version(metadata["created_at"], digest),
+        "artifact_types": types,
+    }
     metadata_path(path).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return metadata
 
@@ -58,8 +67,11 @@ def read_metadata(path: str | os.PathLike) -> dict:
 def load(path: str | os.PathLike) -> tuple[Pipeline, dict, str]:
     """Load a pipeline after checking its scikit-learn version and every type it holds.
 
-    Returns the pipeline, the metadata and the version string computed from
-    the artifact's own bytes.
+    The types the artifact holds are listed in its metadata at save time; that
+    list is checked against the allow-list and handed to skops as the only
+    trusted types, so skops refuses the file if it holds anything else, and the
+    artifact is parsed once.  Returns the pipeline, the metadata and the
+    version string computed from the artifact's own bytes.
     """
     metadata = read_metadata(path)
     recorded = metadata.get("versions", {}).get("sklearn")
@@ -67,11 +79,18 @@ def load(path: str | os.PathLike) -> tuple[Pipeline, dict, str]:
         raise ModelVersionError(
             f"{path} was made with scikit-learn {recorded}, installed is {sklearn.__version__}: retrain it"
         )
-    untrusted = sio.get_untrusted_types(file=path)
-    refused = [t for t in untrusted if t not in OWN_TYPES and not t.startswith(TRUSTED_PREFIXES)]
+    types = metadata.get("artifact_types")
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise ArtifactError(f"{metadata_path(path)} does not list the artifact's types: retrain it")
+    refused = [t for t in types if t not in OWN_TYPES and not t.startswith(TRUSTED_PREFIXES)]
     if refused:
         raise ArtifactError(f"{path} holds types outside the allow-list: {', '.join(sorted(refused))}")
-    pipeline = sio.load(path, trusted=untrusted)
+    try:
+        pipeline = sio.load(path, trusted=types)
+    except UntrustedTypesFoundException as error:
+        raise ArtifactError(f"{path} holds types its metadata does not list: {error}") from error
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise ArtifactError(f"cannot read {path}: {error}") from error
     if not isinstance(pipeline, Pipeline):
         raise ArtifactError(f"{path} does not hold a scikit-learn Pipeline")
     return pipeline, metadata, model_version(metadata["created_at"], sha256(path))

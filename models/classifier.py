@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,8 +11,8 @@ from sklearn.pipeline import Pipeline
 from models.normalize import normalize_with_offsets
 from models.scorer import Scorer
 
-_UNIT = re.compile(r"\S+")
-_ALNUM = re.compile(r"\w")
+_FIRST_ALNUM = re.compile(r"\w")
+_LAST_ALNUM = re.compile(r"\w(?!\w*\W*\w)")  # the last word character before ``end``
 
 
 class Classifier:
@@ -26,6 +25,7 @@ class Classifier:
         self.version = version
         self.labels: tuple[str, ...] = tuple(metadata["labels"])
         self.thresholds: dict = dict(metadata["thresholds"])
+        self._label_rank = np.argsort(np.argsort(self.labels))
 
     def __repr__(self) -> str:
         return f"Classifier(version={self.version!r})"
@@ -41,67 +41,50 @@ class Classifier:
         return [dict(zip(self.labels, map(float, row))) for row in probabilities]
 
     def explain(self, text: str, top: int = 8) -> list[dict]:
-        """The words that moved each label's score most, as spans of ``text``.
+        """The words that moved the labels' scores most, as spans of ``text``.
 
-        A word's weight for a label is the sum, over the n-gram features it
-        takes part in, of tf-idf value × coefficient × calibration slope; an
-        n-gram seen several times, or spanning two words, is shared evenly.
-        Positive weights push toward the label.
+        Each item is ``{"start", "end", "text", "label", "weight"}`` with
+        ``text[start:end] == item["text"]`` in the original text.  A word's weight
+        for a label is its share of the calibrated logit: the sum, over the
+        features it takes part in (its character n-grams, the word n-grams it
+        belongs to, its word vector), of feature value × coefficient ×
+        calibration slope; a word n-gram spanning two words is shared evenly.
+        Positive weights push toward the label; items are sorted by weight,
+        largest first.
         """
         normalized, offsets = normalize_with_offsets(text)
-        units = [m.span() for m in _UNIT.finditer(normalized)]
-        if not units:
-            return []
-        unit_of_char = np.full(len(normalized), -1)
+        units, weights = self._scorer.contributions(normalized)
+        spans: dict[tuple[int, int], int] = {}
+        keep: list[int] = []
         for u, (start, end) in enumerate(units):
-            unit_of_char[start:end] = u
-
-        union = self.pipeline.named_steps["features"]
-        heads = self.pipeline.named_steps["heads"]
-        x = union.transform([normalized]).tocsr()
-        slope = heads.calibration_[:, 0]
-
-        # (feature index, unit) occurrences, gathered per block with the block's offset.
-        occurrences: dict[int, list[int]] = defaultdict(list)
-        offset = 0
-        for name, vectorizer in union.transformer_list:
-            if name == "char":
-                analyze = vectorizer.build_analyzer()
-                for u, (start, end) in enumerate(units):
-                    for gram in analyze(normalized[start:end]):
-                        j = vectorizer.vocabulary_.get(gram)
-                        if j is not None:
-                            occurrences[offset + j].append(u)
-            elif name == "word":
-                low, high = vectorizer.ngram_range
-                tokens = [(m.group(), unit_of_char[m.start()]) for m in re.finditer(vectorizer.token_pattern, normalized)]
-                for n in range(low, high + 1):
-                    for i in range(len(tokens) - n + 1):
-                        j = vectorizer.vocabulary_.get(" ".join(t for t, _ in tokens[i : i + n]))
-                        if j is not None:
-                            occurrences[offset + j].extend(u for _, u in tokens[i : i + n])
-            offset += len(vectorizer.get_feature_names_out()) if name == "spam" else len(vectorizer.vocabulary_)
-
-        weights = np.zeros((len(units), len(self.labels)))
-        for j, value in zip(x.indices, x.data):
-            owners = occurrences.get(int(j))
-            if owners:
-                share = value * heads.coef_[j] * slope / len(owners)
-                for u in owners:
-                    weights[u] += share
-
-        spans: dict[tuple[int, int], np.ndarray] = {}
-        for u, (start, end) in enumerate(units):
-            alnum = [start + m.start() for m in _ALNUM.finditer(normalized[start:end])]
-            if not alnum:
+            first = _FIRST_ALNUM.search(normalized, start, end)
+            if first is None:
                 continue
-            span = (offsets[alnum[0]][0], offsets[alnum[-1]][1])
-            spans[span] = spans.get(span, 0) + weights[u]
-        result = [
-            {"start": s, "end": e, "text": text[s:e], "label": label, "weight": float(w[k])}
-            for (s, e), w in spans.items()
-            for k, label in enumerate(self.labels)
-            if w[k] != 0
-        ]
-        result.sort(key=lambda item: (-item["weight"], item["start"], item["label"]))
-        return result[:top]
+            last = _LAST_ALNUM.search(normalized, first.start(), end)
+            span = (offsets[first.start()][0], offsets[last.start()][1])
+            if span in spans:  # two units from one rewritten stretch of the original
+                weights[keep[spans[span]]] += weights[u]
+            else:
+                spans[span] = len(keep)
+                keep.append(u)
+        if not keep:
+            return []
+        matrix = weights[keep]
+        span_list = list(spans)
+        n_labels = matrix.shape[1]
+        flat = matrix.ravel()
+        candidates = np.flatnonzero(flat)
+        starts = np.array([start for start, _ in span_list])
+        # Weight desc, then span start, then label name.
+        order = np.lexsort((self._label_rank[candidates % n_labels], starts[candidates // n_labels], -flat[candidates]))
+        result = []
+        for k in candidates[order[:top]]:
+            (start, end), label = span_list[k // n_labels], self.labels[k % n_labels]
+            result.append({"start": start, "end": end, "text": text[start:end], "label": label, "weight": float(flat[k])})
+        return result
+
+    def explain_many(self, texts: Sequence[str], top: int = 8) -> list[list[dict]]:
+        """``explain`` for each text of a batch."""
+        if isinstance(texts, str):
+            raise TypeError("explain_many() takes a sequence of texts, not one string")
+        return [self.explain(text, top) for text in texts]

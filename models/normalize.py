@@ -75,6 +75,7 @@ _LEET_CHARS = re.compile(r"[013457@$€|]|!(?=[a-z])")
 # product names ("mp3", "g7") are numbers, not disguised letters.
 _NOT_LEET = re.compile(r".*[2689].*|\d+[a-z]{1,3}|[a-z]{1,2}\d+")
 _WHITESPACE = re.compile(r"\s+")
+_WHITESPACE_TO_FOLD = re.compile(r"\s{2,}|[^\S ]")
 
 _PUNCTUATION = {
     "\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'",
@@ -85,14 +86,21 @@ _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l
 
 
 class _CharMap(dict):
-    """A lazily filled ``str.translate`` table: each code point is computed once."""
+    """A lazily filled ``str.translate`` table: each code point is computed once.
+
+    ``irregular`` collects the characters that do not map to exactly one
+    character, so offset tracking can skip texts that hold none.
+    """
 
     def __init__(self, func: Callable[[str], str]) -> None:
         super().__init__()
         self._func = func
+        self.irregular: set[str] = set()
 
     def __missing__(self, code: int) -> str:
         value = self[code] = self._func(chr(code))
+        if len(value) != 1:
+            self.irregular.add(chr(code))
         return value
 
 
@@ -183,20 +191,29 @@ Spans = list[tuple[int, int]]
 
 
 def _translate_tracked(text: str, spans: Spans, table: _CharMap) -> tuple[str, Spans]:
-    out: list[str] = []
+    translated = text.translate(table)
+    if table.irregular.isdisjoint(text):
+        return translated, spans  # one character for one: the offsets do not move
+    irregular = table.irregular
     out_spans: Spans = []
     for char, span in zip(text, spans):
-        mapped = table[ord(char)]
-        out.append(mapped)
-        out_spans.extend([span] * len(mapped))
-    return "".join(out), out_spans
+        if char in irregular:
+            out_spans.extend([span] * len(table[ord(char)]))
+        else:
+            out_spans.append(span)
+    return translated, out_spans
 
 
 def _sub_tracked(text: str, spans: Spans, pattern: re.Pattern, repl) -> tuple[str, Spans]:
+    if pattern is _WHITESPACE:
+        pattern = _WHITESPACE_TO_FOLD  # a lone space is already folded
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return text, spans
     out: list[str] = []
     out_spans: Spans = []
     last = 0
-    for match in pattern.finditer(text):
+    for match in matches:
         start, end = match.span()
         out.append(text[last:start])
         out_spans.extend(spans[last:start])

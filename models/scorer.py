@@ -3,20 +3,33 @@
 The Pipeline is what is fitted, cross-validated and persisted.  Serving one
 comment through ``Pipeline.predict_proba`` spends most of its time in input
 validation and FeatureUnion's joblib dispatch (milliseconds per call), so the
-scorer reads the fitted vocabularies, idf weights and head coefficients once
-and recomputes the same tf-idf → linear → sigmoid arithmetic directly.
+scorer reads the fitted vocabularies, idf weights, word vectors and head
+coefficients once and recomputes the same arithmetic directly:
+tf-idf n-grams and the idf-weighted mean word vector → linear → sigmoid.
 ``tests/models`` checks that both give the same probabilities.
+
+The same parameters give explanations: every feature is a function of the
+words of the text, and the heads are linear, so a score splits exactly into
+one contribution per word (see ``Scorer.contributions``).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
 from models.normalize import normalize
 from models.spam import spam_features
+from models.vectors import WORD
+
+_UNIT = re.compile(r"\S+")
+# Distinct whitespace-delimited units whose char n-gram ids are kept for explanations.
+_UNIT_CACHE_SIZE = 50_000
 
 
 class Scorer:
@@ -26,37 +39,171 @@ class Scorer:
         union = pipeline.named_steps["features"]
         heads = pipeline.named_steps["heads"]
         coef = heads.coef_.astype(np.float64)
-        self._blocks = []
+        self._char = self._word = self._vectors = None
+        self._spam = np.zeros((0, coef.shape[1]))
         offset = 0
         for name, step in union.transformer_list:
+            width = len(step.get_feature_names_out()) if name in ("spam", "vectors") else len(step.vocabulary_)
+            block = coef[offset : offset + width]
             if name == "spam":
-                width = len(step.get_feature_names_out())
-                self._spam = coef[offset : offset + width]
+                self._spam = block
+            elif name == "vectors":
+                vectors = step.vectors_.astype(np.float64)
+                # Per distinct vector: its projection on every head, for explanations.
+                self._vectors = (step.index(), step.rows_, step.idf_.astype(np.float64), vectors, block, vectors @ block)
             else:
-                width = len(step.vocabulary_)
-                self._blocks.append(
-                    (step.build_analyzer(), step.vocabulary_, step.idf_.astype(np.float64), step.sublinear_tf,
-                     coef[offset : offset + width])
-                )
+                ngram = (step.build_analyzer(), step.vocabulary_, step.idf_.astype(np.float64), step.sublinear_tf, block)
+                if name == "char":
+                    self._char, self._char_range = ngram, step.ngram_range
+                else:
+                    self._word, self._word_range = ngram, step.ngram_range
             offset += width
+        self._unit_cache: dict[str, np.ndarray] = {}
         self._intercept = heads.intercept_
         self._slope, self._offset = heads.calibration_[:, 0], heads.calibration_[:, 1]
+
+    # -- scoring -------------------------------------------------------------
+
+    @staticmethod
+    def _ngram_score(block, normalized: str) -> np.ndarray | float:
+        analyze, vocabulary, idf, sublinear, coef = block
+        counts = Counter(j for j in map(vocabulary.get, analyze(normalized)) if j is not None)
+        if not counts:
+            return 0.0
+        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        if sublinear:
+            tf = np.log(tf) + 1.0
+        tfidf = tf * idf[index]
+        return (tfidf / np.sqrt(tfidf @ tfidf)) @ coef[index]
+
+    def _vector_score(self, normalized: str) -> np.ndarray | float:
+        lookup, rows, idf, vectors, coef, _ = self._vectors
+        found = [i for i in map(lookup.get, WORD.findall(normalized)) if i is not None]
+        if not found:
+            return 0.0
+        v = idf[found] @ vectors[rows[found]]
+        norm = math.sqrt(v @ v)
+        return (v / norm) @ coef if norm > 0 else 0.0
 
     def decision(self, normalized: str) -> np.ndarray:
         """Uncalibrated linear score of each label for one normalised text."""
         z = self._intercept + np.asarray(spam_features(normalized)) @ self._spam
-        for analyze, vocabulary, idf, sublinear, coef in self._blocks:
-            counts = Counter(j for j in map(vocabulary.get, analyze(normalized)) if j is not None)
-            if not counts:
-                continue
-            index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            if sublinear:
-                tf = np.log(tf) + 1.0
-            tfidf = tf * idf[index]
-            z = z + (tfidf / np.sqrt(tfidf @ tfidf)) @ coef[index]
+        for block in (self._char, self._word):
+            if block is not None:
+                z = z + self._ngram_score(block, normalized)
+        if self._vectors is not None:
+            z = z + self._vector_score(normalized)
         return z
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         z = np.array([self.decision(normalize(t)) for t in texts]).reshape(len(texts), -1)
         return 1.0 / (1.0 + np.exp(-(z * self._slope + self._offset)))
+
+    # -- explanations --------------------------------------------------------
+
+    @staticmethod
+    def _per_occurrence(block, ids: np.ndarray) -> np.ndarray:
+        """For each occurrence of a feature (``ids``), its tf-idf value × coefficient
+        divided by the feature's number of occurrences (occurrences × labels)."""
+        _, _, idf, sublinear, coef = block
+        order = ids.argsort(kind="stable")
+        ordered = ids[order]
+        first = np.empty(len(ids), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        group = np.cumsum(first) - 1
+        features, counts = ordered[first], np.bincount(group)
+        inverse = np.empty(len(ids), dtype=np.intp)
+        inverse[order] = group
+        tf = counts.astype(np.float64)
+        if sublinear:
+            tf = np.log(tf) + 1.0
+        tfidf = tf * idf[features]
+        share = tfidf / (np.sqrt(tfidf @ tfidf) * counts)
+        return (share[:, None] * coef[features])[inverse]
+
+    def _char_ids(self, unit: str) -> np.ndarray:
+        """Vocabulary ids of the char n-grams of one unit (-1: not in the vocabulary), cached."""
+        ids = self._unit_cache.get(unit)
+        if ids is None:
+            analyze, vocabulary = self._char[0], self._char[1]
+            ids = np.fromiter(map(vocabulary.get, analyze(unit), repeat(-1)), dtype=np.intp)
+            if len(self._unit_cache) >= _UNIT_CACHE_SIZE:
+                self._unit_cache.clear()
+            self._unit_cache[unit] = ids
+        return ids
+
+    def _word_entries(self, words: list[str], token_units: np.ndarray, owners: list, values: list) -> None:
+        """Word n-gram occurrences: an n-gram's share goes 1/n to each unit holding one of its words."""
+        vocabulary = self._word[1]
+        low, high = self._word_range
+        ids, owner_rows, scales = [], [], []
+        for n in range(low, high + 1):
+            grams = words if n == 1 else map(" ".join, zip(*(words[k:] for k in range(n))))
+            found = np.fromiter(map(vocabulary.get, grams, repeat(-1)), dtype=np.intp)
+            position = np.flatnonzero(found >= 0)
+            if len(position):
+                ids.append(found[position])
+                owner_rows.append(np.stack([token_units[position + k] for k in range(n)]))
+                scales.append(n)
+        if not ids:
+            return
+        per = self._per_occurrence(self._word, np.concatenate(ids))
+        start = 0
+        for found, units_of, n in zip(ids, owner_rows, scales):
+            share = per[start : start + len(found)] / n
+            start += len(found)
+            for k in range(n):
+                owners.append(units_of[k])
+                values.append(share)
+
+    def contributions(self, normalized: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Whitespace-delimited units of ``normalized`` and each one's calibrated
+        contribution to every label's logit (units × labels).
+
+        Exact for the char n-grams (``char_wb`` never crosses whitespace) and the
+        word vectors; a word n-gram spanning two units is shared evenly between
+        them.  The spam heuristics and the intercept are not attributed.
+        """
+        matches = list(_UNIT.finditer(normalized))
+        units = [m.span() for m in matches]
+        n_units = len(units)
+        owners: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+
+        if self._char is not None and units:
+            per_unit = [self._char_ids(m.group()) for m in matches]
+            ids = np.concatenate(per_unit)
+            owner = np.repeat(np.arange(n_units), [len(a) for a in per_unit])
+            known = ids >= 0
+            if known.any():
+                owners.append(owner[known])
+                values.append(self._per_occurrence(self._char, ids[known]))
+
+        tokens = [(m.group(), m.start()) for m in WORD.finditer(normalized)]
+        if tokens:
+            starts = np.array([s for s, _ in units])
+            token_units = np.searchsorted(starts, [p for _, p in tokens], side="right") - 1
+            words = [t for t, _ in tokens]
+
+            if self._word is not None:
+                self._word_entries(words, token_units, owners, values)
+
+            if self._vectors is not None:
+                lookup, rows, idf, vectors, _, projected = self._vectors
+                found = [(i, u) for i, u in zip(map(lookup.get, words), token_units) if i is not None]
+                if found:
+                    index = np.array([i for i, _ in found])
+                    weight = idf[index]
+                    v = weight @ vectors[rows[index]]
+                    norm = math.sqrt(v @ v)
+                    if norm > 0:
+                        owners.append(np.array([u for _, u in found]))
+                        values.append((weight / norm)[:, None] * projected[rows[index]])
+
+        if not owners:
+            return units, np.zeros((n_units, len(self._intercept)))
+        owner = np.concatenate(owners)
+        onehot = (owner[None, :] == np.arange(n_units)[:, None]).astype(np.float64)
+        return units, (onehot @ np.concatenate(values)) * self._slope

@@ -13,6 +13,7 @@ import pytest
 
 import models
 from models.data import LABELS, SEEDS_PATH
+from models.spam import spam_features
 
 TOXIC = "Espèce de c0nnnnard, je vais te faire la peau."
 CLEAN = "Merci pour cet article très complet sur le budget de la ville."
@@ -47,10 +48,21 @@ def test_metadata_records_what_made_the_artifact(clf: models.Classifier, artifac
     assert json.loads(artifact.with_suffix(".json").read_text()) == meta
 
 
-def test_thresholds_are_ordered(clf: models.Classifier) -> None:
+def test_thresholds_are_ordered_and_their_goals_recorded(clf: models.Classifier) -> None:
     t = clf.thresholds
     assert set(t) == {"publish_below", "reject_above", "operating"}
-    assert 0.0 <= t["publish_below"] <= t["operating"] <= t["reject_above"] <= 1.0
+    assert 0.0 <= t["publish_below"] < t["operating"] < t["reject_above"] <= 1.0
+    meta = clf.metadata
+    assert meta["deployment_prior"] == meta["goals"]["deployment_prior"] == models.Goals().deployment_prior
+    decisions = meta["cv"]["register_oof"]["decisions_at_deployment_prior"]
+    assert decisions["auto_published_share"] + decisions["auto_rejected_share"] + decisions["review_share"] == pytest.approx(1)
+
+
+def test_training_takes_its_goals_as_parameters(tmp_path: Path) -> None:
+    goals = models.Goals(deployment_prior=0.3, max_toxic_among_published=0.02)
+    clf = models.train(seeds_only=True, folds=3, goals=goals)
+    assert clf.metadata["goals"]["max_toxic_among_published"] == 0.02
+    assert clf.metadata["deployment_prior"] == 0.3
 
 
 def test_scores_have_every_label_in_range(clf: models.Classifier) -> None:
@@ -111,6 +123,25 @@ def test_explanation_maps_obfuscation_back_to_the_original(clf: models.Classifie
 
 def test_explanation_of_empty_text(clf: models.Classifier) -> None:
     assert clf.explain("   ") == []
+    assert clf.explain("!!! ...") == []
+
+
+def test_word_contributions_add_up_to_the_score(clf: models.Classifier) -> None:
+    """Words carry every n-gram and vector contribution; only spam heuristics and intercept remain."""
+    scorer = clf._scorer
+    normalized = models.normalize("Espèce de connard, va voir ailleurs si j'y suis. Sale type sale type.")
+    _, contributions = scorer.contributions(normalized)
+    heads = clf.pipeline.named_steps["heads"]
+    rest = scorer._intercept + np.asarray(spam_features(normalized)) @ scorer._spam
+    z = scorer.decision(normalized)
+    np.testing.assert_allclose(contributions.sum(axis=0), (z - rest) * heads.calibration_[:, 0], atol=1e-9)
+
+
+def test_explain_many_matches_explain(clf: models.Classifier) -> None:
+    texts = [TOXIC, CLEAN, "", "Sale c o n n a r d"]
+    assert clf.explain_many(texts, top=3) == [clf.explain(t, top=3) for t in texts]
+    with pytest.raises(TypeError):
+        clf.explain_many(TOXIC)
 
 
 def test_altered_sklearn_version_is_refused(artifact: Path, tmp_path: Path) -> None:
@@ -120,6 +151,20 @@ def test_altered_sklearn_version_is_refused(artifact: Path, tmp_path: Path) -> N
     meta["versions"]["sklearn"] = "0.0.1"
     copy.with_suffix(".json").write_text(json.dumps(meta))
     with pytest.raises(models.ModelVersionError):
+        models.load(copy)
+
+
+def test_types_missing_from_the_metadata_are_refused(artifact: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "model.skops"
+    shutil.copy(artifact, copy)
+    meta = json.loads(artifact.with_suffix(".json").read_text())
+    meta["artifact_types"] = [t for t in meta["artifact_types"] if t != "models.heads.LabelHeads"]
+    copy.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(models.ArtifactError):
+        models.load(copy)
+    meta["artifact_types"].append("os.system")
+    copy.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(models.ArtifactError, match="allow-list"):
         models.load(copy)
 
 
