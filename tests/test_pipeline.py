@@ -52,44 +52,6 @@ def test_comment_whose_queueing_failed_is_requeued_by_the_sweep(worker, app_conf
     assert r.zscore(keys.PENDING, cid) is None
 
 
-def test_sweep_runs_periodically_in_the_scheduler(redis_server, app_config, r, site_token, tmp_path):
-    broken = create_app({**app_config, "BROKER_URL": "redis://127.0.0.1:1/0"})
-    cid = broken.test_client().post("/v1/comments", json=BODY,
-                                    headers={"Authorization": f"Bearer {site_token}"}).get_json()["id"]
-    proc = start_worker(redis_server, ("MODERATION_SWEEP_AFTER_SECONDS", "1"),
-                        ("MODERATION_SWEEP_INTERVAL_SECONDS", "1"),
-                        beat_schedule=tmp_path / "beat-schedule")
-    try:
-        assert wait_for(lambda: decided(r, cid), timeout=60)
-    finally:
-        stop_process_group(proc)
-
-
-def test_worker_killed_mid_task_loses_no_comment(redis_server, client, r, site_headers):
-    """SIGKILL the whole worker (parent and pool) while it holds a backlog: the messages it
-    had taken come back after the visibility timeout and a new worker decides them all."""
-    n = 300
-    ids = [client.post("/v1/comments", json={**BODY, "text": f"Commentaire {i} sur la réforme"},
-                       headers=site_headers).get_json()["id"] for i in range(n)]
-    env = ("MODERATION_VISIBILITY_TIMEOUT_SECONDS", "3")
-    first = start_worker(redis_server, env)
-    wait_for(lambda: sum(1 for c in ids if decided(r, c)) >= 1, timeout=30, interval=0.01)
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait()
-    done_before = sum(1 for c in ids if decided(r, c))
-    assert done_before < n, "the worker finished everything before it could be killed"
-
-    second = start_worker(redis_server, env)
-    try:
-        wait_for(lambda: all(decided(r, c) for c in ids), timeout=90, interval=0.2)
-    finally:
-        stop_process_group(second)
-    # each comment was decided exactly once
-    for cid in ids:
-        events = r.xrange(keys.comment_history(cid))
-        assert [e["to"] for _, e in events][0] == "pending" and len(events) == 2
-
-
 def test_inline_message_runs_on_a_real_worker(worker, app, r):
     """The task message written by the storing script is one a Celery worker accepts."""
     from moderation.comments import store
