@@ -20,6 +20,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     from . import (auth, classifier, comments, content, docs, errors, health, queueing,
                    redis_client, seed, terms)
+    from . import events, webhooks
 
     docs.init_app(app)
     api = errors.init_app(app)
@@ -28,10 +29,16 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     auth.init_app(app)
     terms.init_app(app)
     seed.init_app(app)
+    webhooks.init_app(app)
     classifier.init_app(app)
     celery = celery_app.init_app(app)
     queueing.init_app(app, celery)
     content.require_json_bodies(app)
     api.register_blueprint(comments.blp)
+    from . import authors, decisions, queues, reports  # reports and moderator actions
+    for blueprint in (reports.blp, decisions.blp, queues.blp, authors.blp):
+        api.register_blueprint(blueprint)
+    api.register_blueprint(events.blp)
+    api.register_blueprint(webhooks.blp)
     app.register_blueprint(health.bp)
     return app

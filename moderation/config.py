@@ -50,6 +50,47 @@ class Config:
     PAGE_SIZE: int = 20
     MAX_PAGE_SIZE: int = 100
 
+    # Webhooks (moderation/webhooks/). Plain http:// endpoints on 127.0.0.1/localhost are
+    # accepted only when this is true: for tests and a receiver on the same machine.
+    WEBHOOK_ALLOW_HTTP: bool = False
+    # How often the scheduler looks for events to push; the delay between a decision and
+    # its webhook is at most about this.
+    WEBHOOK_INTERVAL_SECONDS: float = 1.0
+    # One POST may take this long (connect, then read) before it counts as a failure.
+    WEBHOOK_TIMEOUT_SECONDS: float = 5.0
+    # After n consecutive failures the next attempt waits BASE * 2^(n-1), at most MAX.
+    WEBHOOK_RETRY_BASE_SECONDS: float = 2.0
+    WEBHOOK_RETRY_MAX_SECONDS: float = 600.0
+    # At most this many events are pushed per delivery run (the next run continues).
+    WEBHOOK_BATCH: int = 100
+
+    # Reports (moderation/reports/). A reporter's weight is MAX_WEIGHT ** (2a - 1), where
+    # a = (upheld + 1) / (upheld + dismissed + 2): 1 for a new reporter, towards MAX_WEIGHT
+    # for one moderators keep agreeing with, towards 1 / MAX_WEIGHT for one they don't.
+    REPORTER_MAX_WEIGHT: float = 3.0
+    # A reporter is proven after this many upheld reports (and more upheld than dismissed).
+    REPORTER_PROVEN_AFTER: int = 3
+    # A published comment whose open reports weigh this much is hidden until a moderator
+    # decides; below it, it is queued for review but stays visible.
+    REPORT_HIDE_THRESHOLD: float = 5.0
+    # Unproven reporters together count for at most this: keep it below the threshold so a
+    # brigade of new accounts cannot hide a comment on its own.
+    REPORT_UNPROVEN_CAP: float = 3.0
+    # Per-reporter rate limits on new reports (429 beyond, with Retry-After).
+    REPORTS_PER_MINUTE: int = 10
+    REPORTS_PER_DAY: int = 100
+    # Queue priority = TOXICITY × toxicity + REPORTS × min(report score / threshold, 2)
+    #                + AUTHOR × author risk + AGING_PER_HOUR × hours waited.
+    QUEUE_WEIGHT_TOXICITY: float = 1.0
+    QUEUE_WEIGHT_REPORTS: float = 1.0
+    QUEUE_WEIGHT_AUTHOR: float = 0.5
+    QUEUE_AGING_PER_HOUR: float = 0.1
+    # The `published` queue (what the model published, for spot checks) keeps comments at
+    # least this long; the sweep drops them at most (max base priority / aging) hours later.
+    PUBLISHED_QUEUE_HOURS: float = 24.0
+    # Longest suspension a moderator can give, in hours.
+    SUSPEND_MAX_HOURS: int = 24 * 365
+
     # flask-smorest / OpenAPI
     API_TITLE = "Modération des commentaires"
     API_VERSION = "v1"

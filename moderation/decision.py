@@ -12,6 +12,7 @@ from flask import Flask
 
 from . import keys
 from .comments import store
+from .priority import Priority
 from .terms import TermList, fold
 
 
@@ -28,11 +29,14 @@ class Policy:
     reject_above: float
     banned: TermList
     suspect: TermList
+    priority: Priority = Priority()
 
-    def decide(self, text: str, toxicity: float) -> Verdict:
+    def decide(self, text: str, toxicity: float, premoderated: bool = False) -> Verdict:
         folded = fold(text)
         if term := self.banned.find(folded):
             return Verdict("reject", "rejected", f"banned term: {term}")
+        if premoderated:
+            return Verdict("review", "review", "author under pre-moderation")
         if term := self.suspect.find(folded):
             return Verdict("review", "review", f"suspect term: {term}")
         if toxicity >= self.reject_above:
@@ -54,6 +58,7 @@ def current_policy(app: Flask) -> Policy:
         reject_above=float(clf.thresholds["reject_above"] if reject is None else reject),
         banned=lists["banned"],
         suspect=lists["suspect"],
+        priority=Priority.from_config(config),
     )
 
 
@@ -72,9 +77,11 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
     comments this call decided."""
     with r.pipeline(transaction=False) as pipe:
         for cid in comment_ids:
-            pipe.hmget(keys.comment(cid), "text", "status")
+            # the author's state was copied onto the comment when it was stored
+            pipe.hmget(keys.comment(cid), "text", "status", "created_at", "premoderated", "author_risk")
         rows = pipe.execute()
-    todo = [(cid, text) for cid, (text, status) in zip(comment_ids, rows) if status == "pending"]
+    todo = [(cid, text) for cid, (text, status, *_) in zip(comment_ids, rows) if status == "pending"]
+    extra = {cid: row[2:] for cid, row in zip(comment_ids, rows)}
     if not todo:
         return {}
     now = time.time() if now is None else now
@@ -82,7 +89,8 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
     with r.pipeline(transaction=False) as pipe:
         for (cid, text), raw_scores in zip(todo, all_scores):
             scores = {label: round(float(p), 6) for label, p in raw_scores.items()}
-            verdict = policy.decide(text, scores["toxicity"])
+            created_at, premoderated, author_risk = extra[cid]
+            verdict = policy.decide(text, scores["toxicity"], premoderated=premoderated == "1")
             decision = {"action": verdict.action, "reason": verdict.reason, "decided_by": "model",
                         "model_version": classifier.version, "decided_at": repr(now)}
             fields = {
@@ -93,8 +101,11 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
             }
             store.transition(r, cid, expected="pending", to=verdict.status, actor="model",
                              reason=verdict.reason, fields=fields,
-                             queue="review" if verdict.status == "review" else "",
-                             priority=scores["toxicity"], now=now, pipeline=pipe)
+                             queue=verdict.status,  # review, rejected, or published (recent)
+                             priority=policy.priority.score(
+                                 toxicity=scores["toxicity"], created_at=float(created_at or now),
+                                 author_risk=float(author_risk or 0)),
+                             now=now, pipeline=pipe)
         results = pipe.execute()
     moved = [(cid, store.Transition.from_reply(reply)) for (cid, _), reply in zip(todo, results)]
     return {cid: t.status for cid, t in moved if t.applied}

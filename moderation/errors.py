@@ -40,9 +40,10 @@ class ModerationError(Exception):
 
     status = 400
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, headers: dict | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = headers
 
 
 class NotFound(ModerationError):
@@ -51,6 +52,22 @@ class NotFound(ModerationError):
 
 class Conflict(ModerationError):
     status = 409
+
+
+class Forbidden(ModerationError):
+    """The request is understood and allowed for the client, but refused for this member
+    (a banned or suspended author)."""
+    status = 403
+
+
+class Unprocessable(ModerationError):
+    """A well-formed request that the rules refuse (a member reporting their own comment)."""
+    status = 422
+
+
+class TooManyRequests(ModerationError):
+    """A rate limit was hit; raise it with a `Retry-After` header."""
+    status = 429
 
 
 def _flatten(messages: object, prefix: str = "") -> dict[str, list[str]]:
@@ -125,7 +142,7 @@ class ProblemApi(Api):
                        headers=data.get("headers"))
 
     def handle_domain_error(self, error: ModerationError):
-        return problem(error.status, error.detail)
+        return problem(error.status, error.detail, headers=error.headers)
 
     def handle_store_down(self, error: redis.RedisError):
         log.error("Redis unreachable on %s %s: %s", request.method, request.path, error)

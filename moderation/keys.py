@@ -51,6 +51,9 @@ EXTERNAL_ID_TTL_SECONDS = 30 * 24 * 3600
 # (or receiving webhooks) is expected to stay well within it.
 EVENTS_MAXLEN = 1_000_000
 
+# How many of an author's latest comments their record keeps (GET /v1/authors/{id}).
+AUTHOR_RECENT_COMMENTS = 50
+
 STATUSES = ("pending", "published", "review", "hidden", "rejected")
 TERM_KINDS = ("banned", "suspect")
 
@@ -92,16 +95,23 @@ def terms(kind: str) -> str:
 
 
 def _lua(source: str) -> str:
-    return Template(source).substitute(ns=NAMESPACE, events_maxlen=EVENTS_MAXLEN)
+    return Template(source).substitute(ns=NAMESPACE, events_maxlen=EVENTS_MAXLEN,
+                                       author_recent=AUTHOR_RECENT_COMMENTS)
 
 
 # Store a new comment unless (client, external_id) already names one, and hand its scoring
 # task to the broker in the same atomic step when the broker is this Redis.
+# The author's record is read in the same step: a banned author, or one suspended until
+# later, is refused (nothing stored); one under pre-moderation gets `premoderated` on the
+# comment, and one with rejected comments an `author_risk`, both read back with the text
+# by the scoring step, so deciding needs no extra round trip.
 # KEYS: comment hash, external-id key ("" when none), sequence counter, pending zset,
-#       article pending index, comment history, audit stream, broker list ("" when none)
+#       article pending index, comment history, audit stream, broker list ("" when none),
+#       author hash, author's recent comments
 # ARGV: id, now (float seconds), external-id ttl, broker message, then the comment's other
 #       field/value pairs (kept few: every argument is packed on the API's hot path)
-# Returns {id, created (0/1), current status}
+# Returns {id, created (0/1), current status}, or {'', -1, 'banned'} / {'', -2, until}
+# when the author may not post.
 CREATE_COMMENT = _lua("""
 if KEYS[2] ~= '' then
   local existing = redis.call('GET', KEYS[2])
@@ -109,11 +119,22 @@ if KEYS[2] ~= '' then
     local status = redis.call('HGET', '$ns:comment:' .. existing, 'status')
     return {existing, 0, status or 'pending'}
   end
-  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
 end
+local a = redis.call('HMGET', KEYS[9], 'state', 'until', 'published', 'rejected')
+if a[1] == 'banned' then return {'', -1, 'banned'} end
+if a[1] == 'suspended' and tonumber(a[2] or '0') > tonumber(ARGV[2]) then return {'', -2, a[2]} end
+if KEYS[2] ~= '' then redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3]) end
 local seq = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'status', 'pending', 'created_at', ARGV[2],
            'updated_at', ARGV[2], 'seq', seq, 'version', 1, unpack(ARGV, 5))
+if a[1] == 'premoderated' then redis.call('HSET', KEYS[1], 'premoderated', '1') end
+local rejected = tonumber(a[4] or '0')
+if rejected > 0 then
+  -- share of the author's decided comments that were rejected, pulled towards 0 for few
+  redis.call('HSET', KEYS[1], 'author_risk', rejected / (rejected + tonumber(a[3] or '0') + 2))
+end
+redis.call('ZADD', KEYS[10], seq, ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[10], 0, -$author_recent - 1)
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], seq, ARGV[1])
 local event = {'comment_id', ARGV[1], 'actor', 'api', 'from', '', 'to', 'pending',
@@ -188,6 +209,69 @@ end
 return ids
 """)
 
+# ---------------------------------------------------------------------------------------
+# Webhooks: pushing each client's event stream (EVENTS above) to its HTTPS endpoint.
+# ---------------------------------------------------------------------------------------
+
+# One client's webhook (hash): url, secret, generation (bumped by every registration),
+# created_at, updated_at, and the delivery state: cursor (id of the last event the endpoint
+# acknowledged with a 2xx), last_success_at, last_error, last_error_at,
+# consecutive_failures, next_attempt_at.
+WEBHOOK = NAMESPACE + ":webhook:{client}"
+# Held by the one process delivering a client's events, so they go out in order.
+WEBHOOK_LOCK = NAMESPACE + ":webhook:{client}:lock"
+# Names of the clients that have a webhook: what the periodic dispatcher walks.
+WEBHOOKS = NAMESPACE + ":webhooks"
+
+
+def webhook(client: str) -> str:
+    return WEBHOOK.format(client=client)
+
+
+def webhook_lock(client: str) -> str:
+    return WEBHOOK_LOCK.format(client=client)
+
+
+# Register (or re-register) a client's webhook. A new webhook starts at the end of the
+# client's event stream: older events are read with GET /v1/events, not replayed to a URL
+# that never asked for them. Re-registering keeps the cursor, so changing the URL or
+# rotating the secret loses nothing, and clears the retry wait so the new URL is tried now.
+# KEYS: webhook hash, event stream, webhooks set.  ARGV: client, url, secret, now.
+# Returns 1 when the webhook is new, 0 when it replaced one.
+WEBHOOK_SET = _lua("""
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+local cursor = '0-0'
+if #last > 0 then cursor = last[1][1] end
+local created = redis.call('HSETNX', KEYS[1], 'cursor', cursor)
+if created == 1 then redis.call('HSET', KEYS[1], 'created_at', ARGV[4]) end
+redis.call('HSET', KEYS[1], 'url', ARGV[2], 'secret', ARGV[3], 'updated_at', ARGV[4],
+           'consecutive_failures', 0, 'next_attempt_at', 0)
+redis.call('HINCRBY', KEYS[1], 'generation', 1)
+redis.call('SADD', KEYS[3], ARGV[1])
+return created
+""")
+
+# Record a delivery outcome (cursor, status fields) for the deliverer holding the lock, and
+# extend the lock. Refused when the lock was lost (another deliverer may be ahead: moving
+# the cursor back would resend, moving it on could skip) or when the webhook was removed or
+# re-registered since the delivery started (its URL or secret are no longer those used).
+# KEYS: lock, webhook hash.  ARGV: lock token, lock ttl (ms), generation, field/value pairs.
+# Returns 1 when recorded, 0 when refused.
+WEBHOOK_RECORD = _lua("""
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[2], 'generation') ~= ARGV[3] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if #ARGV > 3 then redis.call('HSET', KEYS[2], unpack(ARGV, 4)) end
+return 1
+""")
+
+# Release a lock only if it is still ours (it may have expired and been taken by another).
+# KEYS: lock.  ARGV: token.
+RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 _registered: dict[str, redis.commands.core.Script] = {}
 
 
@@ -197,3 +281,185 @@ def run_script(r: redis.Redis, source: str, keys_: list[str], args: list) -> lis
     if script is None:
         script = _registered[source] = r.register_script(source)
     return script(keys=keys_, args=args, client=r)
+
+
+# ---------------------------------------------------------------------------------------
+# Reports, moderator decisions and author sanctions (moderation/reports/, decisions/,
+# queues/, authors/).
+# ---------------------------------------------------------------------------------------
+
+# Reports on one comment (hash): reporter id -> JSON {reason, note, weight, proven, at,
+# state: open | upheld | dismissed, resolved_by, resolved_at}. One field per member is
+# what makes a repeated report a no-op.
+COMMENT_REPORTS = NAMESPACE + ":comment:{id}:reports"
+# A reporter's record (hash): reports (made), upheld, dismissed.
+REPORTER = NAMESPACE + ":reporter:{reporter_id}"
+# Times of a reporter's recent reports (sorted set, score = time): the rate limit's window.
+REPORTER_RECENT = NAMESPACE + ":reporter:{reporter_id}:recent"
+# SHA-1 of the folded text of every comment a moderator approved: reports of the same
+# text do not queue it again.
+BENIGN_TEXTS = NAMESPACE + ":benign"
+# An author's latest comments (sorted set, score = sequence number), kept to
+# AUTHOR_RECENT_COMMENTS, for GET /v1/authors/{id}.
+AUTHOR_COMMENTS = NAMESPACE + ":author:{author_id}:comments"
+# An author's audit trail (stream): every moderator action on the author.
+AUTHOR_HISTORY = NAMESPACE + ":author:{author_id}:history"
+
+# Author states, in the author hash's `state` field (absent = active).
+AUTHOR_STATES = ("active", "premoderated", "suspended", "banned")
+# The longest window of the report rate limit: older report times are dropped.
+REPORT_WINDOW_MAX_SECONDS = 24 * 3600
+
+
+def comment_reports(comment_id: str) -> str:
+    return COMMENT_REPORTS.format(id=comment_id)
+
+
+def reporter(reporter_id: str) -> str:
+    return REPORTER.format(reporter_id=reporter_id)
+
+
+def reporter_recent(reporter_id: str) -> str:
+    return REPORTER_RECENT.format(reporter_id=reporter_id)
+
+
+def author_comments(author_id: str) -> str:
+    return AUTHOR_COMMENTS.format(author_id=author_id)
+
+
+def author_history(author_id: str) -> str:
+    return AUTHOR_HISTORY.format(author_id=author_id)
+
+
+# Record one member's report on a comment, rate-limited per reporter, and move the comment
+# up its queue. Proven reporters' weights add up freely; the others' together count for at
+# most `unproven cap` (below the hiding threshold), so a brigade of new accounts cannot hide
+# a comment alone. Hiding itself is a TRANSITION the caller runs when told to.
+# KEYS: comment hash, comment reports, reporter hash, reporter recent, benign set, comment
+#       history, audit stream
+# ARGV: comment id, reporter id, reason, note, weight, proven (0/1), now, text sha1,
+#       hide threshold, unproven cap, priority without reports, reports priority weight,
+#       then limit pairs (count, window seconds)...
+# Returns {code, comment status, effective report score, priority, retry after}; code:
+#   'not_found', 'self', 'duplicate', 'rate_limited', 'recorded', 'queued', 'hide', 'benign'
+REPORT = _lua("""
+local c = redis.call('HMGET', KEYS[1], 'status', 'author_id', 'report_proven', 'report_unproven')
+local status = c[1]
+if not status then return {'not_found', '', '0', '0', '0'} end
+if c[2] == ARGV[2] then return {'self', status, '0', '0', '0'} end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'duplicate', status, '0', '0', '0'} end
+local now = tonumber(ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - $report_window_max)
+for i = 13, #ARGV, 2 do
+  local limit, window = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local inside = redis.call('ZRANGEBYSCORE', KEYS[4], now - window, '+inf', 'WITHSCORES')
+  if #inside / 2 >= limit then
+    -- the window frees a slot when its oldest report inside leaves it
+    local oldest = tonumber(inside[(#inside / 2 - limit) * 2 + 2])
+    return {'rate_limited', status, '0', '0', tostring(math.max(1, math.ceil(oldest + window - now)))}
+  end
+end
+redis.call('ZADD', KEYS[4], now, ARGV[2] .. ':' .. ARGV[1])
+redis.call('EXPIRE', KEYS[4], $report_window_max)
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({reason = ARGV[3], note = ARGV[4],
+  weight = tonumber(ARGV[5]), proven = ARGV[6] == '1', at = now, state = 'open'}))
+redis.call('HINCRBY', KEYS[3], 'reports', 1)
+if redis.call('HINCRBY', KEYS[1], 'report_count', 1) == 1 then
+  redis.call('HINCRBY', '$ns:author:' .. (c[2] or ''), 'reported', 1)
+end
+local proven, unproven = tonumber(c[3] or '0'), tonumber(c[4] or '0')
+if ARGV[6] == '1' then
+  proven = proven + tonumber(ARGV[5])
+  redis.call('HSET', KEYS[1], 'report_proven', tostring(proven))
+else
+  unproven = unproven + tonumber(ARGV[5])
+  redis.call('HSET', KEYS[1], 'report_unproven', tostring(unproven))
+end
+local threshold = tonumber(ARGV[9])
+local score = proven + math.min(unproven, tonumber(ARGV[10]))
+local priority = tonumber(ARGV[11]) + tonumber(ARGV[12]) * math.min(score / threshold, 2)
+local event = {'comment_id', ARGV[1], 'actor', 'reporter:' .. ARGV[2], 'from', status,
+               'to', status, 'reason', 'report: ' .. ARGV[3], 'at', ARGV[7],
+               'event', 'report', 'reporter_id', ARGV[2]}
+redis.call('XADD', KEYS[6], '*', unpack(event))
+redis.call('XADD', KEYS[7], '*', unpack(event))
+local code = 'recorded'
+if status == 'published' then
+  if redis.call('SISMEMBER', KEYS[5], ARGV[8]) == 1 then
+    code = 'benign'
+  elseif score >= threshold then
+    code = 'hide'
+  else
+    redis.call('ZADD', '$ns:queue:reported', priority, ARGV[1])
+    code = 'queued'
+  end
+elseif status == 'hidden' then
+  redis.call('ZADD', '$ns:queue:reported', 'XX', priority, ARGV[1])
+elseif status == 'review' then
+  redis.call('ZADD', '$ns:queue:review', 'XX', priority, ARGV[1])
+end
+return {code, status, tostring(score), tostring(priority), '0'}
+""".replace("$report_window_max", str(REPORT_WINDOW_MAX_SECONDS)))
+
+# Resolve a comment's open reports as a moderator decides it: each report becomes upheld or
+# dismissed, its reporter's record moves, the submitting client gets a `report.resolved`
+# event naming the reporter, and the comment's history a line. Run in one MULTI with the
+# TRANSITION of the decision and with the same expected version: both apply or neither.
+# KEYS: comment hash, comment reports, benign set, comment history, audit stream
+# ARGV: comment id, expected version, outcome (upheld | dismissed), moderator, now,
+#       benign text sha1 ("" = none), reason code
+# Returns the number of reports resolved, or -1 (stale version), or -2 (no such comment).
+RESOLVE_REPORTS = _lua("""
+local c = redis.call('HMGET', KEYS[1], 'status', 'version', 'client', 'external_id', 'article_id', 'author_id')
+if not c[1] then return -2 end
+if c[2] ~= ARGV[2] then return -1 end
+if ARGV[6] ~= '' then redis.call('SADD', KEYS[3], ARGV[6]) end
+local open = {}
+local all = redis.call('HGETALL', KEYS[2])
+for i = 1, #all, 2 do
+  local report = cjson.decode(all[i + 1])
+  if report.state == 'open' then open[#open + 1] = {all[i], report} end
+end
+-- in the order they were made, so the history and the events read naturally
+table.sort(open, function(x, y)
+  if x[2].at == y[2].at then return x[1] < y[1] end
+  return x[2].at < y[2].at
+end)
+local resolved = 0
+for _, item in ipairs(open) do
+  local reporter, report = item[1], item[2]
+  do
+    report.state = ARGV[3]
+    report.resolved_by = ARGV[4]
+    report.resolved_at = tonumber(ARGV[5])
+    redis.call('HSET', KEYS[2], reporter, cjson.encode(report))
+    redis.call('HINCRBY', '$ns:reporter:' .. reporter, ARGV[3], 1)
+    local line = {'comment_id', ARGV[1], 'actor', ARGV[4], 'from', c[1], 'to', c[1],
+                  'reason', 'report by ' .. reporter .. ' ' .. ARGV[3], 'at', ARGV[5],
+                  'event', 'report.resolved', 'reporter_id', reporter}
+    redis.call('XADD', KEYS[4], '*', unpack(line))
+    redis.call('XADD', KEYS[5], '*', unpack(line))
+    redis.call('XADD', '$ns:events:' .. (c[3] or ''), 'MAXLEN', '~', $events_maxlen, '*',
+               'type', 'report.resolved', 'comment_id', ARGV[1], 'external_id', c[4] or '',
+               'article_id', c[5] or '', 'author_id', c[6] or '', 'reporter_id', reporter,
+               'reason', report.reason, 'outcome', ARGV[3], 'reason_code', ARGV[7],
+               'moderator', ARGV[4], 'at', ARGV[5])
+    resolved = resolved + 1
+  end
+end
+-- the score counts open reports only: after a decision, new reports start from zero
+redis.call('HDEL', KEYS[1], 'report_proven', 'report_unproven')
+return resolved
+""")
+
+# A moderator's action on an author, with its audit entry.
+# KEYS: author hash, author history.  ARGV: state, until ("" = none), moderator, note, now,
+# action.  Returns the previous state.
+AUTHOR_ACTION = _lua("""
+local previous = redis.call('HGET', KEYS[1], 'state') or 'active'
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'until', ARGV[2], 'updated_at', ARGV[5],
+           'updated_by', ARGV[3])
+redis.call('XADD', KEYS[2], '*', 'action', ARGV[6], 'from', previous, 'to', ARGV[1],
+           'until', ARGV[2], 'moderator', ARGV[3], 'note', ARGV[4], 'at', ARGV[5])
+return previous
+""")

@@ -97,3 +97,70 @@ def test_redis_down_is_503_not_500(app_config, site_token, r):
     resp = app.test_client().post("/v1/comments", json=VALID, headers={"Authorization": f"Bearer {site_token}"})
     assert resp.status_code == 503
     assert resp.mimetype == "application/problem+json"
+
+
+# Reports and moderator endpoints: (id, method, path, body or None, status, field or None).
+# Paths name the comment `{cid}`, which exists and is published; its author is `u1`.
+GOOD_DECISION = {"action": "approve", "reason_code": "other", "moderator": "a@x.fr", "version": 2}
+BAD_MODERATION_REQUESTS = [
+    ("report no body", "post", "/v1/comments/{cid}/reports", {}, 422, "reporter_id"),
+    ("report unknown reason", "post", "/v1/comments/{cid}/reports", {"reporter_id": "m1", "reason": "boring"}, 422, "reason"),
+    ("report reason null", "post", "/v1/comments/{cid}/reports", {"reporter_id": "m1", "reason": None}, 422, "reason"),
+    ("report note too long", "post", "/v1/comments/{cid}/reports", {"reporter_id": "m1", "reason": "spam", "note": "x" * 1001}, 422, "note"),
+    ("report reporter with space", "post", "/v1/comments/{cid}/reports", {"reporter_id": "m 1", "reason": "spam"}, 422, "reporter_id"),
+    ("report reporter number", "post", "/v1/comments/{cid}/reports", {"reporter_id": 7, "reason": "spam"}, 422, "reporter_id"),
+    ("report unknown field", "post", "/v1/comments/{cid}/reports", {"reporter_id": "m1", "reason": "spam", "weight": 9}, 422, "weight"),
+    ("report own comment", "post", "/v1/comments/{cid}/reports", {"reporter_id": "u1", "reason": "spam"}, 422, None),
+    ("report unknown comment", "post", "/v1/comments/c_nope/reports", {"reporter_id": "m1", "reason": "spam"}, 404, None),
+    ("report as array", "post", "/v1/comments/{cid}/reports", [1], 422, None),
+    ("decision no version", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "version": None}, 422, "version"),
+    ("decision version string", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "version": "2"}, 422, "version"),
+    ("decision version zero", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "version": 0}, 422, "version"),
+    ("decision unknown action", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "action": "delete"}, 422, "action"),
+    ("decision unknown reason", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "reason_code": "boring"}, 422, "reason_code"),
+    ("decision no moderator", "post", "/v1/comments/{cid}/decision", {k: v for k, v in GOOD_DECISION.items() if k != "moderator"}, 422, "moderator"),
+    ("decision empty moderator", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "moderator": ""}, 422, "moderator"),
+    ("decision stale version", "post", "/v1/comments/{cid}/decision", {**GOOD_DECISION, "version": 1}, 409, None),
+    ("decision unknown comment", "post", "/v1/comments/c_nope/decision", GOOD_DECISION, 404, None),
+    ("bulk no items", "post", "/v1/decisions", {"action": "approve", "reason_code": "other", "moderator": "a"}, 422, "items"),
+    ("bulk empty items", "post", "/v1/decisions", {"action": "approve", "reason_code": "other", "moderator": "a", "items": []}, 422, "items"),
+    ("bulk too many items", "post", "/v1/decisions", {"action": "approve", "reason_code": "other", "moderator": "a",
+                                                       "items": [{"id": "c1", "version": 1}] * 101}, 422, "items"),
+    ("bulk item without version", "post", "/v1/decisions", {"action": "approve", "reason_code": "other", "moderator": "a",
+                                                             "items": [{"id": "c1"}]}, 422, "items.0.version"),
+    ("bulk item not an object", "post", "/v1/decisions", {"action": "approve", "reason_code": "other", "moderator": "a",
+                                                           "items": ["c1"]}, 422, "items.0"),
+    ("queue unknown", "get", "/v1/queues/trash", None, 404, None),
+    ("queue bad cursor", "get", "/v1/queues/review?cursor=abc", None, 422, "cursor"),
+    ("queue limit zero", "get", "/v1/queues/review?limit=0", None, 422, "limit"),
+    ("queue limit huge", "get", "/v1/queues/review?limit=100000", None, 422, "limit"),
+    ("history bad cursor", "get", "/v1/comments/{cid}/history?cursor=x", None, 422, "cursor"),
+    ("history unknown comment", "get", "/v1/comments/c_nope/history", None, 404, None),
+    ("author unknown", "get", "/v1/authors/nobody", None, 404, None),
+    ("author action unknown", "post", "/v1/authors/u1/actions", {"action": "shame", "moderator": "a"}, 422, "action"),
+    ("author suspend without duration", "post", "/v1/authors/u1/actions", {"action": "suspend", "moderator": "a"}, 422, "duration_hours"),
+    ("author suspend negative", "post", "/v1/authors/u1/actions", {"action": "suspend", "moderator": "a", "duration_hours": -1}, 422, "duration_hours"),
+    ("author suspend forever", "post", "/v1/authors/u1/actions", {"action": "suspend", "moderator": "a", "duration_hours": 1e12}, 422, "duration_hours"),
+    ("author suspend text", "post", "/v1/authors/u1/actions", {"action": "suspend", "moderator": "a", "duration_hours": "2h"}, 422, "duration_hours"),
+    ("author ban with duration", "post", "/v1/authors/u1/actions", {"action": "ban", "moderator": "a", "duration_hours": 2}, 422, "duration_hours"),
+    ("author action no moderator", "post", "/v1/authors/u1/actions", {"action": "ban"}, 422, "moderator"),
+]
+
+
+@pytest.mark.parametrize("name,method,path,body,status,field", BAD_MODERATION_REQUESTS,
+                         ids=[b[0] for b in BAD_MODERATION_REQUESTS])
+def test_bad_moderation_requests_get_a_problem_and_change_nothing(client, r, site_headers, moderator_token,
+                                                                  name, method, path, body, status, field):
+    from moderation.comments import store
+
+    cid = client.post("/v1/comments", json=VALID, headers=site_headers).get_json()["id"]
+    store.transition(r, cid, expected="pending", to="published", actor="model", reason="test")
+    headers = site_headers if "/reports" in path else {"Authorization": f"Bearer {moderator_token}"}
+    before = {k: r.dump(k) for k in r.keys("*") if not k.startswith("mod:token")}
+    resp = getattr(client, method)(path.format(cid=cid), headers=headers, json=body)
+    assert resp.status_code == status, resp.get_json()
+    assert resp.mimetype == "application/problem+json"
+    assert resp.get_json()["status"] == status and resp.get_json()["detail"]
+    if field:
+        assert field in resp.get_json()["errors"], resp.get_json()
+    assert {k: r.dump(k) for k in r.keys("*") if not k.startswith("mod:token")} == before

@@ -43,6 +43,13 @@ def init_app(app: Flask) -> Celery:
                 "task": "moderation.sweep_pending",
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
             },
+            # Webhooks: find the clients with events to push and start their deliveries.
+            # A tick not run within a few periods is dropped: the next one does its work.
+            "deliver-webhooks": {
+                "task": "moderation.deliver_webhooks",
+                "schedule": float(config["WEBHOOK_INTERVAL_SECONDS"]),
+                "options": {"expires": max(10.0, 5 * float(config["WEBHOOK_INTERVAL_SECONDS"]))},
+            },
         },
     )
     celery.set_default()

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import redis
 
 from .. import keys
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 
 def new_id() -> str:
     # Time-ordered prefix keeps ids of one period together in dumps and logs.
@@ -48,9 +48,14 @@ def create_comment(r: redis.Redis, *, comment_id: str, client: str, article_id: 
         r, keys.CREATE_COMMENT,
         [keys.comment(comment_id), ext_key, keys.COMMENT_SEQ, keys.PENDING,
          keys.article_status(article_id, "pending"), keys.comment_history(comment_id),
-         keys.AUDIT, broker_list],
+         keys.AUDIT, broker_list, keys.author(author_id), keys.author_comments(author_id)],
         [comment_id, repr(now), keys.EXTERNAL_ID_TTL_SECONDS, broker_message, *fields],
     )
+    if created == -1:
+        raise Forbidden(f"Author {author_id!r} is banned: their comments are refused.")
+    if created == -2:
+        until = datetime.fromtimestamp(float(status), tz=timezone.utc).isoformat(timespec="seconds")
+        raise Forbidden(f"Author {author_id!r} is suspended until {until}: their comments are refused until then.")
     return Created(cid, bool(created), status)
 
 

@@ -1,0 +1,5 @@
+"""Member reports on comments ("Signaler le commentaire")."""
+
+from .views import blp
+
+__all__ = ["blp"]
