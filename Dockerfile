@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 
-COPY pyproject.toml setup.cfg README.md ./
+COPY pyproject.toml setup.cfg README.md gunicorn.conf.py ./
 COPY moderation ./moderation
 COPY workers ./workers
 COPY models ./models

@@ -11,7 +11,9 @@ and `wrk`. It measures, in one run so that every figure has a same-run baseline:
 4. submit-to-decision latency (the comment's `created_at` to its decision's `decided_at`) at a
    fixed 100 comments/s sent open-loop, with one real Celery worker running;
 5. decisions/s of that worker draining a backlog of comments stored while it was stopped,
-   beside the same worker settings draining as many no-op tasks (bench/noop_tasks.py).
+   beside the same worker settings draining as many no-op tasks (bench/noop_tasks.py);
+6. POST /v1alpha1/comments:analyze (the Perspective replacement, scored in the API process)
+   with Coral Talk's body, beside bare_app.py's Perspective-shaped endpoint, as in 1 to 3.
 
 It prints figures and asserts nothing about them: the machine is noisy, read the ratios.
 Set MODERATION_MODEL_PATH to benchmark another model than the committed one.
@@ -59,6 +61,7 @@ WORKER_CONCURRENCY = 2
 WORKER_FLAGS = ["--concurrency", str(WORKER_CONCURRENCY), "--loglevel", "WARNING",
                 "--without-gossip", "--without-mingle", "--without-heartbeat"]
 BENCH_CLIENT = "bench-site"
+ANALYZE_PATH = "/v1alpha1/comments:analyze"
 
 # Ordinary comments; none holds a quote or backslash, so they go into JSON and Lua verbatim.
 SAMPLE_TEXTS = [
@@ -188,7 +191,9 @@ def service_env(redis_url: str, var_dir: Path) -> dict[str, str]:
     """The environment of every child: the private Redis as data store and broker."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MODERATION_REDIS_URL", "MODERATION_BROKER_URL", "MODERATION_VAR_DIR")}
+    # The Perspective quota is lifted: the benchmark measures serving, not the limit.
     env.update(MODERATION_REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
+               MODERATION_PERSPECTIVE_QPS="1e9",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
     return env
 
@@ -270,6 +275,30 @@ end
 """
 
 
+def analyze_wrk_script(token: str) -> str:
+    """Coral Talk's comments:analyze request (one attribute, doNotStore, languages fr), with
+    a different text on every request so that no cache answers for the model."""
+    texts = ", ".join(f'"{t}"' for t in SAMPLE_TEXTS)
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local texts = {{{texts}}}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+function request()
+  n = n + 1
+  local body = string.format(
+    '{{"comment":{{"text":"%s (%d-%d)"}},"doNotStore":true,"requestedAttributes":{{"TOXICITY":{{}}}},"languages":["fr"]}}',
+    texts[n % #texts + 1], tid, n)
+  return wrk.format(nil, "{ANALYZE_PATH}?key={token}", nil, body)
+end
+"""
+
+
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -292,9 +321,9 @@ def parse_wrk(output: str) -> WrkResult:
                      _duration_ms(percentiles["99"]), int(requests.group(1)), errors)
 
 
-def run_wrk(port: int, script: Path, seconds: int) -> WrkResult:
+def run_wrk(port: int, script: Path, seconds: int, path: str = "/v1/comments") -> WrkResult:
     args = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-            "-s", str(script), f"http://127.0.0.1:{port}/v1/comments"]
+            "-s", str(script), f"http://127.0.0.1:{port}{path}"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -324,16 +353,16 @@ class HttpFigures:
 
 
 def measure_http(service_port: int, bare_port: int, script: Path,
-                 settings: Settings) -> tuple[HttpFigures, HttpFigures]:
+                 settings: Settings, path: str = "/v1/comments") -> tuple[HttpFigures, HttpFigures]:
     """Short wrk runs, alternating service and bare: the machine's background load drifts over
     a minute, so each round's pair is measured under about the same conditions. Each app first
     gets an unmeasured warm-up (imports, connection pools, Redis script cache)."""
     for port in (service_port, bare_port):
-        run_wrk(port, script, settings.warmup_seconds)
+        run_wrk(port, script, settings.warmup_seconds, path)
     service, bare = [], []
     for _ in range(settings.rounds):
-        service.append(run_wrk(service_port, script, settings.round_seconds))
-        bare.append(run_wrk(bare_port, script, settings.round_seconds))
+        service.append(run_wrk(service_port, script, settings.round_seconds, path))
+        bare.append(run_wrk(bare_port, script, settings.round_seconds, path))
     return HttpFigures(service), HttpFigures(bare)
 
 
@@ -490,6 +519,9 @@ class Report:
     latency_run: OpenLoopRun | None = None
     decisions: Drain | None = None
     noops: Drain | None = None
+    analyze: HttpFigures | None = None
+    analyze_bare: HttpFigures | None = None
+    bare_server: Gunicorn | None = None
 
 
 def new_token(r: redis.Redis) -> str:
@@ -512,8 +544,31 @@ def phase_http(procs: Processes, app: Flask, env: dict[str, str], workdir: Path,
     post_comment(http.client.HTTPConnection("127.0.0.1", service.port), token, 0)  # a 4xx fails here, not in wrk
     print(f"  POST /v1/comments, service and bare alternately, {settings.rounds} round(s)…", flush=True)
     report.service, report.bare = measure_http(service.port, bare.port, script, settings)
-    procs.stop(bare.proc)
+    report.bare_server = bare  # still running: phase_analyze uses it too
     return service
+
+
+def phase_analyze(procs: Processes, app: Flask, service: Gunicorn, workdir: Path,
+                  settings: Settings, report: Report) -> None:
+    """Item 6: comments:analyze on the real app and the bare one, as items 1 to 3. The quota
+    is lifted in `service_env`: this measures scoring, the quota script still runs."""
+    r = app.extensions["redis"]
+    r.flushdb()
+    token = auth.create_client(r, BENCH_CLIENT, ["analyze"])
+    script = workdir / "analyze.lua"
+    script.write_text(analyze_wrk_script(token))
+    conn = http.client.HTTPConnection("127.0.0.1", service.port)
+    conn.request("POST", f"{ANALYZE_PATH}?key={token}", headers={"Content-Type": "application/json"},
+                 body=json.dumps({"comment": {"text": SAMPLE_TEXTS[0]}, "doNotStore": True,
+                                  "requestedAttributes": {"TOXICITY": {}}, "languages": ["fr"]}))
+    response = conn.getresponse()
+    if response.status != 200:  # a 4xx fails here, not in wrk
+        raise RuntimeError(f"{ANALYZE_PATH} answered {response.status}: {response.read()[:300]!r}")
+    conn.close()
+    print(f"  POST {ANALYZE_PATH}, service and bare alternately, {settings.rounds} round(s)…", flush=True)
+    report.analyze, report.analyze_bare = measure_http(service.port, report.bare_server.port, script,
+                                                       settings, ANALYZE_PATH)
+    procs.stop(report.bare_server.proc)
 
 
 def phase_latency(procs: Processes, app: Flask, env: dict[str, str], service: Gunicorn,
@@ -594,6 +649,13 @@ def print_report(report: Report, settings: Settings) -> None:
     print(f"  {'ratio service / bare':<38}{_ratio(report.service.rps, report.bare.rps):>9}"
           f"   {spread:<24}   bar ≥ 0.5, goal 0.7")
     print()
+    print(f"  {'POST ' + ANALYZE_PATH:<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}")
+    for label, res in (("service (scored in the API process)", report.analyze),
+                       ("bare Flask (bench/bare_app.py)", report.analyze_bare)):
+        print(f"  {label:<38}{res.rps:>9,.0f}{res.p50_ms:>9.1f}{res.p99_ms:>9.1f}{res.errors:>9,}")
+    print(f"  {'ratio service / bare':<38}{_ratio(report.analyze.rps, report.analyze_bare.rps):>9}"
+          f"   {'':<24}   bar p99 ≤ 50 ms")
+    print()
 
     run, lat = report.latency_run, report.latency
     print(f"  Submit → decision, {settings.latency_count:,} comments sent open-loop at "
@@ -656,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
             report = Report(model=app.extensions["classifier"].version)
             print(f"Benchmarking (logs in {workdir}, removed at the end)…", flush=True)
             service = phase_http(procs, app, env, workdir, settings, report)
+            phase_analyze(procs, app, service, workdir, settings, report)
             phase_latency(procs, app, env, service, settings, report)
             procs.stop(service.proc)
             phase_backlogs(procs, app, env, settings, report)

@@ -41,4 +41,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     api.register_blueprint(events.blp)
     api.register_blueprint(webhooks.blp)
     app.register_blueprint(health.bp)
+    from . import perspective  # the Perspective API replacement, under PERSPECTIVE_PREFIX
+    perspective.init_app(app, api)
+    from . import dashboard, thresholds  # the moderators' web pages
+    thresholds.init_app(app)
+    dashboard.init_app(app)
     return app

@@ -91,6 +91,42 @@ class Config:
     # Longest suspension a moderator can give, in hours.
     SUSPEND_MAX_HOURS: int = 24 * 365
 
+    # Dashboard (moderation/dashboard/). Signs the session cookies: set it (the same on every
+    # API process) or the dashboard stays closed; `make run` keeps one in var/secret_key.
+    SECRET_KEY: str | None = None
+    # Session cookies: HttpOnly (Flask's default), not sent on cross-site requests, and Secure
+    # when this is true or when the request came over HTTPS.
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    # A moderator stays signed in for a working day.
+    PERMANENT_SESSION_LIFETIME: int = 12 * 3600
+    # CSRF tokens are checked by the dashboard only (the API's bearer tokens need none), and
+    # live as long as the session: a page left open all day must still be able to act.
+    WTF_CSRF_CHECK_DEFAULT: bool = False
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    # Times on the dashboard are shown in the newsroom's zone.
+    DASHBOARD_TIMEZONE: str = "Europe/Paris"
+    # Items shown per page of a queue.
+    DASHBOARD_QUEUE_PAGE: int = 50
+    # Text search reads the comments of this many latest entries of the audit stream.
+    DASHBOARD_SEARCH_SCAN: int = 20_000
+    # Statistics read at most this many audit entries per period (the latest ones).
+    DASHBOARD_STATS_MAX_EVENTS: int = 500_000
+
+    # Perspective-compatible API (moderation/perspective/): a drop-in endpoint for Coral Talk
+    # and other Perspective clients, at {PERSPECTIVE_PREFIX}/comments:analyze and
+    # :suggestscore. Its errors are Google's JSON errors, not problem documents.
+    PERSPECTIVE_PREFIX: str = "/v1alpha1"
+    # Requests per second per API key (token bucket holding one second's worth), across both
+    # methods and every API process; 429 RESOURCE_EXHAUSTED beyond. Perspective's default
+    # was 1; a large French site peaks at a few new comments per second.
+    PERSPECTIVE_QPS: float = 10.0
+    # Perspective's limit on comment.text: 20 KB of UTF-8 (400 "Comment text too long.").
+    PERSPECTIVE_MAX_TEXT_BYTES: int = 20 * 1024
+    # Span annotations explain at most this many leading characters: explanations cost
+    # more than linear time in the text's length, and the answer must stay within ~50 ms.
+    PERSPECTIVE_SPAN_MAX_CHARS: int = 2000
+
     # flask-smorest / OpenAPI
     API_TITLE = "Modération des commentaires"
     API_VERSION = "v1"

@@ -47,12 +47,14 @@ class Policy:
 
 
 def current_policy(app: Flask) -> Policy:
-    """Thresholds from the config, else those chosen for the loaded model; cached term lists."""
+    """Thresholds set by admins in the dashboard, else from the config, else those chosen
+    for the loaded model; overrides and term lists are cached for a few seconds."""
     config = app.config
     clf = app.extensions["classifier"]
     lists = app.extensions["terms_cache"].get(app.extensions["redis"])
-    publish = config.get("PUBLISH_BELOW")
-    reject = config.get("REJECT_ABOVE")
+    overrides = app.extensions["thresholds_cache"].get(app.extensions["redis"])
+    publish = overrides.get("publish_below", config.get("PUBLISH_BELOW"))
+    reject = overrides.get("reject_above", config.get("REJECT_ABOVE"))
     return Policy(
         publish_below=float(clf.thresholds["publish_below"] if publish is None else publish),
         reject_above=float(clf.thresholds["reject_above"] if reject is None else reject),

@@ -7,6 +7,7 @@ handlers here turn each into an HTTP problem, so no view formats an error by han
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import marshmallow as ma
 import redis
@@ -109,9 +110,24 @@ def problem(status: int, detail: str | None = None, *, title: str | None = None,
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api with every error rendered as a problem document."""
+    """flask-smorest's Api with every error rendered as a problem document, except under the
+    path prefixes given to `add_envelope`."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def add_envelope(self, prefix: str, render: Callable[[Exception], object]) -> None:
+        """Answer every error of a request under `prefix` with `render(error)` instead of a
+        problem document: endpoints that imitate another API must fail in its shape too
+        (the Perspective-compatible ones answer Google's). App-level handlers are used,
+        rather than a blueprint's, because routing errors (404, 405) and bodies refused
+        before a view runs (413) belong to no blueprint."""
+        self._envelopes = [*getattr(self, "_envelopes", []), (prefix.rstrip("/") + "/", render)]
+
+    def _foreign(self, error: Exception):
+        for prefix, render in getattr(self, "_envelopes", ()):
+            if request.path.startswith(prefix):
+                return render(error)
+        return None
 
     def _register_error_handlers(self) -> None:
         super()._register_error_handlers()
@@ -129,6 +145,8 @@ class ProblemApi(Api):
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
+        if (foreign := self._foreign(error)) is not None:
+            return foreign
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         detail = data.get("message") or error.description
@@ -142,9 +160,13 @@ class ProblemApi(Api):
                        headers=data.get("headers"))
 
     def handle_domain_error(self, error: ModerationError):
+        if (foreign := self._foreign(error)) is not None:
+            return foreign
         return problem(error.status, error.detail, headers=error.headers)
 
     def handle_store_down(self, error: redis.RedisError):
+        if (foreign := self._foreign(error)) is not None:
+            return foreign
         log.error("Redis unreachable on %s %s: %s", request.method, request.path, error)
         return problem(503, "The comment store is unreachable; nothing was changed. Retry later.",
                        headers={"Retry-After": "5"})
@@ -152,6 +174,8 @@ class ProblemApi(Api):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        if (foreign := self._foreign(error)) is not None:
+            return foreign
         log.exception("unhandled error on %s %s", request.method, request.path)
         return self.handle_http_exception(InternalServerError())
 

@@ -463,3 +463,101 @@ redis.call('XADD', KEYS[2], '*', 'action', ARGV[6], 'from', previous, 'to', ARGV
            'until', ARGV[2], 'moderator', ARGV[3], 'note', ARGV[4], 'at', ARGV[5])
 return previous
 """)
+
+
+# ---------------------------------------------------------------------------------------
+# Dashboard (moderation/dashboard/): moderator accounts, sign-in lockout, presence, and the
+# decision thresholds admins set from the UI (read by workers through decision.current_policy).
+# ---------------------------------------------------------------------------------------
+
+# Moderator accounts (hash): e-mail -> JSON {email, role, password_hash, created_at}.
+MODERATORS = NAMESPACE + ":moderators"
+# Failed sign-ins of one account (counter); expires LOGIN_LOCKOUT_SECONDS after the first
+# failure, so LOGIN_MAX_FAILURES within that window lock the account until it expires.
+LOGIN_FAILURES = NAMESPACE + ":login:{email}:failures"
+# Who has a comment open in the dashboard (sorted set): moderator e-mail -> expiry time.
+# The key itself expires too, so comments nobody looks at leave nothing behind.
+PRESENCE = NAMESPACE + ":presence:{id}"
+# Threshold overrides set by admins (hash): publish_below, reject_above. A missing field
+# falls back to the config, then to the model's own thresholds.
+THRESHOLDS = NAMESPACE + ":settings:thresholds"
+
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+# A moderator's page refreshes its presence every poll (2.5 s); a closed tab stops counting
+# after this long.
+PRESENCE_TTL_SECONDS = 10
+
+
+def login_failures(email: str) -> str:
+    return LOGIN_FAILURES.format(email=email)
+
+
+def presence(comment_id: str) -> str:
+    return PRESENCE.format(id=comment_id)
+
+
+# ---------------------------------------------------------------------------------------
+# Perspective-compatible API (moderation/perspective/): per-key quotas and the suggested
+# scores (labels) that feed the learning loop. comments:analyze stores nothing else, ever:
+# no text, no digest of it, whatever `doNotStore` says.
+# ---------------------------------------------------------------------------------------
+
+# Token bucket of one API client on the Perspective endpoints (hash: tokens, at). It
+# expires once full again, so idle clients leave nothing behind.
+PERSPECTIVE_QUOTA = NAMESPACE + ":perspective:quota:{client}"
+# Suggested scores (stream), one entry per (comment, attribute): client, text, text_sha256,
+# attribute, value, label (ours, when the attribute maps to one), comment_status (Coral's
+# APPROVED / DELETED), community_id, client_token, languages, context, model_version, at.
+# Never trimmed: these are moderators' decisions, the learning loop's training labels.
+LABELS = NAMESPACE + ":labels"
+# Digest of (client, text sha256, attribute, value) -> the id of its entry in LABELS: a
+# suggestion already recorded is not recorded again.
+LABELS_SEEN = NAMESPACE + ":labels:seen"
+
+
+def perspective_quota(client: str) -> str:
+    return PERSPECTIVE_QUOTA.format(client=client)
+
+
+# Take one token from a client's bucket (KEYS[1]); ARGV[1] = rate (tokens per second, also
+# the bucket's size), ARGV[2] = now. The caller's clock, not Redis's TIME, as elsewhere in
+# this module; a clock behind the last refill gets no refill rather than a negative one.
+# Ends the script with {0, seconds until a token} when the bucket is empty.
+_TAKE_TOKEN = """
+local rate, now = tonumber(ARGV[1]), tonumber(ARGV[2])
+local size = math.max(1, rate)
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(bucket[1]), tonumber(bucket[2])
+if not tokens then tokens, at = size, now end
+if now > at then tokens = math.min(size, tokens + (now - at) * rate) else now = at end
+if tokens < 1 then return {0, tostring((1 - tokens) / rate)} end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(size / rate * 1000) + 1000)
+"""
+
+# The quota of one comments:analyze call: its only Redis round trip.
+# KEYS: bucket.  ARGV: rate, now.  Returns {1, '0'} or {0, seconds to wait}.
+PERSPECTIVE_TAKE = _TAKE_TOKEN + "return {1, '0'}\n"
+
+# The quota of one comments:suggestscore call and its labels, in one round trip. Each label
+# is recorded unless its digest is already in LABELS_SEEN.
+# KEYS: bucket, LABELS, LABELS_SEEN.
+# ARGV: rate, now, n (count of shared field/value pairs), the n pairs (text, client, …),
+#       then per label: digest, attribute, value, label, comment_status.
+# Returns {1, labels recorded} or {0, seconds to wait}.
+PERSPECTIVE_SUGGEST = _TAKE_TOKEN + """
+local n = tonumber(ARGV[3])
+local shared = {}
+for i = 4, 3 + 2 * n do shared[#shared + 1] = ARGV[i] end
+local recorded = 0
+for i = 4 + 2 * n, #ARGV, 5 do
+  if redis.call('HEXISTS', KEYS[3], ARGV[i]) == 0 then
+    local id = redis.call('XADD', KEYS[2], '*', 'attribute', ARGV[i + 1], 'value', ARGV[i + 2],
+                          'label', ARGV[i + 3], 'comment_status', ARGV[i + 4], unpack(shared))
+    redis.call('HSET', KEYS[3], ARGV[i], id)
+    recorded = recorded + 1
+  end
+end
+return {1, recorded}
+"""

@@ -18,6 +18,7 @@ import models
 
 from . import auth, create_app, embedded_redis, keys, seed
 from .config import PROJECT_ROOT
+from .dashboard import accounts
 
 DEMO_CLIENT = seed.DEMO_CLIENT
 DEMO_SCOPES = ["comments:write", "reports:write", "moderation"]
@@ -61,6 +62,8 @@ def main() -> int:
     app = create_app()
     var_dir = Path(app.config["VAR_DIR"])
     var_dir.mkdir(parents=True, exist_ok=True)
+    # One key for every API process, kept across restarts so dashboard sessions survive them.
+    secret_key = app.config.get("SECRET_KEY") or accounts.persistent_secret(var_dir / "secret_key")
     children: list[subprocess.Popen] = []
     redis_proc = None
 
@@ -90,8 +93,9 @@ def main() -> int:
         with app.app_context():
             # The demo comments, once: a new user sees decisions and a review queue at once.
             new = seed.load_demo(app.extensions["redis"])
+        moderator, password = accounts.demo_moderator(app.extensions["redis"], var_dir)
 
-        env = dict(os.environ)
+        env = dict(os.environ, MODERATION_SECRET_KEY=secret_key)
         # Children get their own sessions: Ctrl-C reaches only this process, which stops
         # them in order (API, worker, then Redis) so no task loses its broker mid-flight.
         children.append(subprocess.Popen(
@@ -108,7 +112,8 @@ def main() -> int:
             f"\nModeration service running (model {version}; {new} demo comment(s) submitted)\n"
             f"  API        {base}/v1    docs: {base}/docs\n"
             f"  demo site client: {DEMO_CLIENT}\n"
-            f"  token      {token}\n\n"
+            f"  token      {token}\n"
+            f"  dashboard  {base}/dashboard    {moderator} / {password}\n\n"
             f"  curl -X POST {base}/v1/comments -H 'Authorization: Bearer {token}' \\\n"
             f"       -H 'Content-Type: application/json' \\\n"
             f"       -d '{{\"article_id\": \"demo\", \"author_id\": \"membre-1\", \"text\": \"Merci pour cet article !\"}}'\n"

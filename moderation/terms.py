@@ -42,6 +42,12 @@ class TermList:
         match = self._pattern.search(folded_text)
         return match.group(0) if match else None
 
+    def find_all(self, folded_text: str) -> list[tuple[int, int]]:
+        """(start, end) of every match in `folded_text`, for highlighting."""
+        if self._pattern is None:
+            return []
+        return [m.span() for m in self._pattern.finditer(folded_text)]
+
 
 def add_terms(r: redis.Redis, kind: str, terms: list[str]) -> int:
     folded = [fold(t) for t in terms if fold(t)]

@@ -65,7 +65,8 @@ def r(redis_server):
 
 @pytest.fixture
 def app_config(redis_server, tmp_path) -> dict:
-    return {"TESTING": True, "REDIS_URL": redis_server, "VAR_DIR": str(tmp_path / "var")}
+    return {"TESTING": True, "REDIS_URL": redis_server, "VAR_DIR": str(tmp_path / "var"),
+            "SECRET_KEY": "test-secret-key"}
 
 
 @pytest.fixture

@@ -39,3 +39,10 @@ def test_webhook_keys_are_pinned():
     assert keys.WEBHOOKS == "mod:webhooks"
     for script in (keys.WEBHOOK_SET, keys.WEBHOOK_RECORD, keys.RELEASE_LOCK):
         assert "$" not in script
+
+
+def test_dashboard_keys_are_pinned():
+    assert keys.MODERATORS == "mod:moderators"
+    assert keys.login_failures("a@b.fr") == "mod:login:a@b.fr:failures"
+    assert keys.presence("c1") == "mod:presence:c1"
+    assert keys.THRESHOLDS == "mod:settings:thresholds"

@@ -1,0 +1,103 @@
+"""Admins' pages: API clients, term lists and decision thresholds."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from .. import auth, keys, terms, thresholds
+from ..errors import Conflict, NotFound
+from ..redis_client import get_redis
+from . import admin_required, bp
+
+
+@bp.route("/admin")
+@admin_required
+def admin_page():
+    r = get_redis()
+    clf = current_app.extensions["classifier"]
+    overrides = thresholds.read_overrides(r)
+    config = current_app.config
+    effective = {}
+    for name in thresholds.FIELDS:  # the same precedence as decision.current_policy
+        configured = config.get(name.upper())
+        effective[name] = overrides.get(name, clf.thresholds[name] if configured is None else configured)
+    with r.pipeline(transaction=False) as pipe:
+        for kind in keys.TERM_KINDS:
+            pipe.smembers(keys.terms(kind))
+        term_sets = pipe.execute()
+    return render_template(
+        "dashboard/admin.html", clients=auth.list_clients(r), scopes=auth.SCOPES,
+        terms={kind: sorted(found) for kind, found in zip(keys.TERM_KINDS, term_sets)},
+        overrides=overrides, effective=effective, model_thresholds=clf.thresholds,
+        cache_seconds=config["TERMS_CACHE_SECONDS"])
+
+
+@bp.route("/admin/clients", methods=["POST"])
+@admin_required
+def client_create():
+    name = request.form.get("name", "").strip()
+    scopes = request.form.getlist("scopes")
+    if not name:
+        flash("Donnez un nom au client.", "error")
+        return redirect(url_for("dashboard.admin_page"))
+    try:
+        token = auth.create_client(get_redis(), name, scopes)
+    except (ValueError, Conflict) as exc:
+        flash(f"Client non créé : {getattr(exc, 'detail', exc)}", "error")
+        return redirect(url_for("dashboard.admin_page"))
+    # Rendered, not redirected: the token exists only in this answer and is never stored.
+    return render_template("dashboard/token.html", name=name, token=token)
+
+
+@bp.route("/admin/clients/<name>/revoke", methods=["POST"])
+@admin_required
+def client_revoke(name: str):
+    try:
+        auth.revoke_client(get_redis(), name)
+        flash(f"Client {name} révoqué (effectif sous {current_app.config['TOKEN_CACHE_SECONDS']:g} s).", "ok")
+    except NotFound:
+        flash(f"Aucun client nommé {name}.", "error")
+    return redirect(url_for("dashboard.admin_page"))
+
+
+@bp.route("/admin/terms", methods=["POST"])
+@admin_required
+def terms_change():
+    kind = request.form.get("kind")
+    if kind not in keys.TERM_KINDS:
+        flash("Liste inconnue.", "error")
+        return redirect(url_for("dashboard.admin_page"))
+    items = [line.strip() for line in request.form.get("terms", "").splitlines() if line.strip()]
+    if request.form.get("op") == "remove":
+        count = terms.remove_terms(get_redis(), kind, items)
+        flash(f"{count} terme(s) retiré(s).", "ok")
+    else:
+        count = terms.add_terms(get_redis(), kind, items)
+        flash(f"{count} terme(s) ajouté(s).", "ok")
+    return redirect(url_for("dashboard.admin_page"))
+
+
+def _threshold(field: str) -> float | None:
+    raw = request.form.get(field, "").strip().replace(",", ".")
+    if not raw:
+        return None
+    value = float(raw)
+    if not 0 <= value <= 1:
+        raise ValueError
+    return value
+
+
+@bp.route("/admin/thresholds", methods=["POST"])
+@admin_required
+def thresholds_change():
+    try:
+        publish, reject = _threshold("publish_below"), _threshold("reject_above")
+    except ValueError:
+        flash("Les seuils sont des nombres entre 0 et 1.", "error")
+        return redirect(url_for("dashboard.admin_page"))
+    if publish is not None and reject is not None and publish > reject:
+        flash("Le seuil de publication doit être inférieur ou égal au seuil de rejet.", "error")
+        return redirect(url_for("dashboard.admin_page"))
+    thresholds.set_overrides(get_redis(), publish, reject)
+    flash(f"Seuils enregistrés ; les workers les appliquent sous {current_app.config['TERMS_CACHE_SECONDS']:g} s.", "ok")
+    return redirect(url_for("dashboard.admin_page"))
