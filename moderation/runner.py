@@ -101,7 +101,8 @@ def main() -> int:
         children.append(subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "workers.make_celery", "worker", "--beat",
              "--schedule", str(var_dir / "celerybeat-schedule"), "--concurrency", "1",
-             "--loglevel", "INFO"], cwd=PROJECT_ROOT, env=env, start_new_session=True))
+             # WARNING: at INFO the webhook scheduler's one-second tick floods the terminal.
+             "--loglevel", "WARNING"], cwd=PROJECT_ROOT, env=env, start_new_session=True))
         children.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
              "--access-logfile", "-", "moderation:create_app()"], cwd=PROJECT_ROOT, env=env,
