@@ -46,14 +46,16 @@ def train(
     params: Params = Params(),
     folds: int = 5,
     goals: Goals = Goals(),
+    repeats: int = 5,
 ) -> Classifier:
     """Train on the seeds plus ``<data_dir>/train`` (default: ``MODERATION_DATA_DIR`` or ../shared/data).
 
     With ``out`` the artifact and its metadata are written there and the
     returned classifier is the one loaded back from disk.  ``goals`` states the
-    deployment prior and the error rates the publish / reject thresholds must meet.
+    deployment prior and the error rates the publish / reject thresholds must meet;
+    the thresholds are the medians of those chosen on ``repeats`` fold splits.
     """
-    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds, goals=goals)
+    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds, goals=goals, repeats=repeats)
     if out is None:
         return Classifier(pipeline, {**metadata, "version": "unsaved"}, "unsaved")
     _save_artifact(pipeline, metadata, out)

@@ -213,10 +213,11 @@ def test_a_second_moderator_gets_the_stale_decision_message(browser, base_url, p
         other_context.close()
 
 
-def test_script_comment_renders_as_text(page, r, site, base_url):
+def test_script_comment_renders_as_text(page, r, site, base_url, live_app):
     make_moderator(r)
     cid = in_review(base_url, r, site, text=XSS, author='<img/src=y/onerror=alert(2)>')
     r.sadd(keys.terms("suspect"), "texte")
+    live_app.extensions["terms_cache"]._expires = 0  # as after TERMS_CACHE_SECONDS
     sign_in(page, "claire@exemple.fr")
     card = page.wait_for_selector(f"#item-{cid}")
     assert XSS in card.inner_text()

@@ -56,6 +56,8 @@ def test_thresholds_are_ordered_and_their_goals_recorded(clf: models.Classifier)
     assert meta["deployment_prior"] == meta["goals"]["deployment_prior"] == models.Goals().deployment_prior
     decisions = meta["cv"]["register_oof"]["decisions_at_deployment_prior"]
     assert decisions["auto_published_share"] + decisions["auto_rejected_share"] + decisions["review_share"] == pytest.approx(1)
+    # The operating cut is the median of the cuts chosen on each fold split.
+    assert t["operating"] == pytest.approx(float(np.median(meta["cv"]["register_repeats"]["operating_per_split"])))
 
 
 def test_training_takes_its_goals_as_parameters(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models.evaluation import Goals, choose_thresholds, decision_estimates, prior_weights
+from models.evaluation import Goals, choose_thresholds, decision_estimates, median_thresholds, prior_weights
 
 
 def balanced_scores(n: int = 4000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -49,3 +49,14 @@ def test_no_safe_cut_publishes_nothing() -> None:
     t = choose_thresholds(y, p, Goals(deployment_prior=0.5))
     assert not (p < t["publish_below"]).any()
     assert not (p >= t["reject_above"]).any()
+
+
+def test_median_thresholds_keep_their_order() -> None:
+    choices = [
+        {"publish_below": 0.40, "operating": 0.43, "reject_above": 0.97},
+        {"publish_below": 0.55, "operating": 0.56, "reject_above": 0.96},
+        {"publish_below": 0.58, "operating": 0.59, "reject_above": 0.98},
+    ]
+    median = median_thresholds(choices)
+    assert median == {"publish_below": 0.55, "operating": 0.56, "reject_above": 0.97}
+    assert median["publish_below"] < median["operating"] < median["reject_above"]
