@@ -43,7 +43,8 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
     sock = workdir / "redis.sock"
     proc = subprocess.Popen([embedded_redis.executable(), "--port", "0", "--unixsocket", str(sock),
                              "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--dir", str(workdir), *embedded_redis.SERVER_TUNING],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"unix://{sock}"
     probe = redis.Redis.from_url(url)
     deadline = time.monotonic() + 10

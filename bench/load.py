@@ -171,7 +171,8 @@ def start_redis(procs: Processes, workdir: Path) -> str:
     sock = workdir / "redis.sock"
     proc = procs.start("redis", [embedded_redis.executable(), "--port", "0",
                                  "--unixsocket", str(sock), "--unixsocketperm", "700",
-                                 "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                                 "--save", "", "--appendonly", "no", "--dir", str(workdir),
+                                 *embedded_redis.SERVER_TUNING],
                        dict(os.environ))
     url = f"unix://{sock}"
     probe = redis.Redis.from_url(url)

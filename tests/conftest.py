@@ -31,7 +31,7 @@ def redis_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
         [embedded_redis.executable(), "--port", str(port), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+         "--save", "", "--appendonly", "no", "--dir", str(workdir), *embedded_redis.SERVER_TUNING],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
