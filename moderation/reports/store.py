@@ -64,12 +64,15 @@ def report_comment(r: redis.Redis, comment_id: str, *, reporter_id: str, reason:
     """Record `reporter_id`'s report on a comment. Raises NotFound, Unprocessable (own
     comment) or TooManyRequests; a repeated report changes nothing (`duplicate`)."""
     now = time.time() if now is None else now
+    fields = ("text", "created_at", "author_risk", "scores")
     with r.pipeline(transaction=False) as pipe:
-        pipe.hgetall(keys.comment(comment_id))
+        # Only what the report needs: the whole hash carries spans and the decision too.
+        pipe.hmget(keys.comment(comment_id), fields)
         pipe.hmget(keys.reporter(reporter_id), "upheld", "dismissed")
-        raw, (upheld, dismissed) = pipe.execute()
-    if not raw:
+        values, (upheld, dismissed) = pipe.execute()
+    if values[0] is None:
         raise NotFound(f"No comment with id {comment_id!r}.")
+    raw = dict(zip(fields, values))
     upheld, dismissed = int(upheld or 0), int(dismissed or 0)
     weight = rules.weight(upheld, dismissed)
     base = priority.score(toxicity=toxicity_of(raw), created_at=float(raw["created_at"]),
