@@ -17,7 +17,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,28 +36,6 @@ PASSWORD = "bench-password-1"
 WORDS = ("franchement", "article", "honte", "idiot", "merci", "budget", "maire", "nul", "bravo",
          "mensonge", "région", "chiffres", "démission", "clair", "sources", "rédaction")
 BATCH = 1000
-
-
-def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
-    sock = workdir / "redis.sock"
-    proc = subprocess.Popen([embedded_redis.executable(), "--port", "0", "--unixsocket", str(sock),
-                             "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir), *embedded_redis.SERVER_TUNING],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"unix://{sock}"
-    probe = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            probe.ping()
-            break
-        except (redis.ConnectionError, FileNotFoundError):
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-    probe.close()
-    return proc, url
 
 
 def text_of(rng: random.Random) -> str:
@@ -146,9 +123,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
-        proc, url = start_redis(Path(tmp))
+        # The project's own embedded server, without persistence: a private Unix socket.
+        proc = embedded_redis.start(tmp, persistent=False)
         try:
-            app = create_app({"REDIS_URL": url, "VAR_DIR": tmp, "SECRET_KEY": os.urandom(16).hex()})
+            app = create_app({"REDIS_URL": embedded_redis.url(tmp), "VAR_DIR": tmp, "SECRET_KEY": os.urandom(16).hex()})
             r = app.extensions["redis"]
             started = time.perf_counter()
             in_review = populate(r, args.comments, args.review_share)
@@ -171,8 +149,7 @@ def main() -> int:
             print(f"  difference (p50)                 {statistics.median(queue) - statistics.median(baseline):7.2f} ms"
                   f"   target: ≤ 300 ms per view")
         finally:
-            proc.terminate()
-            proc.wait(10)
+            embedded_redis.stop(proc)
     return 0
 
 

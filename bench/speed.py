@@ -59,23 +59,17 @@ def _measure(score, texts: list[str], batch: int) -> dict[str, float]:
 
 
 def _measure_explain(clf, texts: list[str]) -> dict[str, float]:
-    """Explanation cost per comment, one at a time and in batches of 64, on distinct texts of
-    at most 300 chars, starting each pass with an empty word cache (a cold start)."""
+    """Explanation cost per comment on distinct texts of at most 300 chars, starting with an
+    empty word cache (a cold start)."""
     typical = list(dict.fromkeys(t for t in texts if len(t) <= 300))
-    clf.explain_many(typical[:64])
+    clf.explain(typical[0])
     clf._scorer._unit_cache.clear()
     latencies = []
     for text in typical:
         start = time.perf_counter()
         clf.explain(text)
         latencies.append(time.perf_counter() - start)
-    clf._scorer._unit_cache.clear()
-    start = time.perf_counter()
-    for i in range(0, len(typical), 64):
-        clf.explain_many(typical[i : i + 64])
-    batch = (time.perf_counter() - start) / len(typical)
-    return {"single_ms": statistics.mean(latencies) * 1e3, "p99_ms": float(np.percentile(latencies, 99)) * 1e3,
-            "batch_ms": batch * 1e3}
+    return {"single_ms": statistics.mean(latencies) * 1e3, "p99_ms": float(np.percentile(latencies, 99)) * 1e3}
 
 
 def _load_in_fresh_process(path: Path) -> tuple[float, float]:
@@ -122,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         explain = _measure_explain(clf, texts)
     typical = set(t for t in texts if len(t) <= 300)
     print(f"explain one comment  {explain['single_ms']:8.3f} ms   (target <= 0.3 ms; mean of {len(typical)} texts <= 300 chars, p99 {explain['p99_ms']:.3f} ms)")
-    print(f"explain_many 64      {explain['batch_ms']:8.3f} ms per comment")
     print(f"{'':22}{'ours':>10}{'baseline':>10}{'ratio':>8}")
     for key, label, target in [
         ("single_per_s", "single comments/s", ""),

@@ -82,9 +82,3 @@ class Classifier:
             (start, end), label = span_list[k // n_labels], self.labels[k % n_labels]
             result.append({"start": start, "end": end, "text": text[start:end], "label": label, "weight": float(flat[k])})
         return result
-
-    def explain_many(self, texts: Sequence[str], top: int = 8) -> list[list[dict]]:
-        """``explain`` for each text of a batch."""
-        if isinstance(texts, str):
-            raise TypeError("explain_many() takes a sequence of texts, not one string")
-        return [self.explain(text, top) for text in texts]

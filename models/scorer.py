@@ -54,7 +54,7 @@ class Scorer:
             else:
                 ngram = (step.build_analyzer(), step.vocabulary_, step.idf_.astype(np.float64), step.sublinear_tf, block)
                 if name == "char":
-                    self._char, self._char_range = ngram, step.ngram_range
+                    self._char = ngram
                 else:
                     self._word, self._word_range = ngram, step.ngram_range
             offset += width

@@ -113,7 +113,6 @@ def require_scope(*scopes: str):
             g.client = client
             return view(*args, **kwargs)
 
-        wrapper._required_scopes = scopes
         return wrapper
 
     return decorator

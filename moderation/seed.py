@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from .comments import store

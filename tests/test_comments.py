@@ -1,7 +1,5 @@
 """Submitting comments, reading them back, and listing what an article shows."""
 
-import json
-
 from moderation import keys
 from moderation.comments import store
 from moderation.decision import current_policy, process_comment
@@ -77,7 +75,7 @@ def test_listing_is_newest_first_and_cursor_paginated(app, client, r, site_heade
     post(client, site_headers, article_id="other")
     seen, cursor = [], None
     while True:
-        query = f"?status=pending&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        query = "?status=pending&limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = client.get(f"/v1/articles/a1/comments{query}", headers=site_headers).get_json()
         seen += [c["id"] for c in page["items"]]
         cursor = page["next_cursor"]

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from moderation import keys, terms
+from moderation import keys
 from moderation.comments import store
 from moderation.decision import Policy, current_policy, process_comment, process_comments
 from moderation.terms import TermList, fold

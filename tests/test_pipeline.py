@@ -1,7 +1,5 @@
 """The whole path across the queue, with real Celery worker processes on the test Redis."""
 
-import os
-import signal
 import time
 
 import pytest
@@ -10,7 +8,7 @@ from moderation import create_app, keys
 from moderation.queueing import ScoringQueue
 from moderation.sweep import requeue_stale
 
-from .conftest import start_worker, stop_process_group, wait_for
+from .conftest import wait_for
 
 pytestmark = pytest.mark.worker
 

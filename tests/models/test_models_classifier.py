@@ -139,13 +139,6 @@ def test_word_contributions_add_up_to_the_score(clf: models.Classifier) -> None:
     np.testing.assert_allclose(contributions.sum(axis=0), (z - rest) * heads.calibration_[:, 0], atol=1e-9)
 
 
-def test_explain_many_matches_explain(clf: models.Classifier) -> None:
-    texts = [TOXIC, CLEAN, "", "Sale c o n n a r d"]
-    assert clf.explain_many(texts, top=3) == [clf.explain(t, top=3) for t in texts]
-    with pytest.raises(TypeError):
-        clf.explain_many(TOXIC)
-
-
 def test_altered_sklearn_version_is_refused(artifact: Path, tmp_path: Path) -> None:
     copy = tmp_path / "model.skops"
     shutil.copy(artifact, copy)
