@@ -17,7 +17,8 @@ from models.data import sha256
 # Our own classes that may appear in an artifact; everything else must come
 # from the numerical libraries.
 OWN_TYPES = frozenset({
-    "models.features.Normalizer", "models.features.SpamFeatures", "models.features.WordVectors",
+    "models.features.Length", "models.features.Normalizer", "models.features.SpamFeatures",
+    "models.features.WordVectors",
     "models.heads.LabelHeads",
 })
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")

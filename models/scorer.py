@@ -5,7 +5,7 @@ comment through ``Pipeline.predict_proba`` spends most of its time in input
 validation and FeatureUnion's joblib dispatch (milliseconds per call), so the
 scorer reads the fitted vocabularies, idf weights, word vectors and head
 coefficients once and recomputes the same arithmetic directly:
-tf-idf n-grams and the idf-weighted mean word vector → linear → sigmoid.
+tf-idf n-grams, the idf-weighted mean word vector and the length → linear → sigmoid.
 ``tests/models`` checks that both give the same probabilities.
 
 The same parameters give explanations: every feature is a function of the
@@ -39,14 +39,16 @@ class Scorer:
         union = pipeline.named_steps["features"]
         heads = pipeline.named_steps["heads"]
         coef = heads.coef_.astype(np.float64)
-        self._char = self._word = self._vectors = None
+        self._char = self._word = self._vectors = self._length = None
         self._spam = np.zeros((0, coef.shape[1]))
         offset = 0
         for name, step in union.transformer_list:
-            width = len(step.get_feature_names_out()) if name in ("spam", "vectors") else len(step.vocabulary_)
+            width = len(step.vocabulary_) if hasattr(step, "vocabulary_") else len(step.get_feature_names_out())
             block = coef[offset : offset + width]
             if name == "spam":
                 self._spam = block
+            elif name == "length":
+                self._length = (step, block[0])
             elif name == "vectors":
                 vectors = step.vectors_.astype(np.float64)
                 # Per distinct vector: its projection on every head, for explanations.
@@ -86,9 +88,18 @@ class Scorer:
         norm = math.sqrt(v @ v)
         return (v / norm) @ coef if norm > 0 else 0.0
 
+    def unattributed(self, normalized: str) -> np.ndarray:
+        """The part of each label's uncalibrated score that belongs to no word:
+        intercept, spam heuristics and length."""
+        z = self._intercept + np.asarray(spam_features(normalized)) @ self._spam
+        if self._length is not None:
+            step, coef = self._length
+            z = z + step.value(normalized) * coef
+        return z
+
     def decision(self, normalized: str) -> np.ndarray:
         """Uncalibrated linear score of each label for one normalised text."""
-        z = self._intercept + np.asarray(spam_features(normalized)) @ self._spam
+        z = self.unattributed(normalized)
         for block in (self._char, self._word):
             if block is not None:
                 z = z + self._ngram_score(block, normalized)
@@ -164,7 +175,7 @@ class Scorer:
 
         Exact for the char n-grams (``char_wb`` never crosses whitespace) and the
         word vectors; a word n-gram spanning two units is shared evenly between
-        them.  The spam heuristics and the intercept are not attributed.
+        them.  The spam heuristics, the length and the intercept are not attributed.
         """
         matches = list(_UNIT.finditer(normalized))
         units = [m.span() for m in matches]

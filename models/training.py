@@ -44,6 +44,8 @@ class Params:
     # Scale of the register-only copy of the features in the toxicity head
     # (feature augmentation, see models.heads); 0 turns the adaptation off.
     register_adaptation: float = 0.5
+    # Scale of the standardised log-length column (models.features.Length); 0 leaves it out.
+    length_scale: float = 0.4
 
 
 def build_pipeline(params: Params = Params()) -> Pipeline:
@@ -52,7 +54,8 @@ def build_pipeline(params: Params = Params()) -> Pipeline:
         [
             ("normalize", Normalizer()),
             ("features", build_features(
-                params.char_ngrams, params.word_ngrams, params.min_df, params.max_features, params.word_vectors
+                params.char_ngrams, params.word_ngrams, params.min_df, params.max_features, params.word_vectors,
+                params.length_scale,
             )),
             ("heads", LabelHeads(
                 C=params.C, tail_width=len(FEATURE_NAMES), label_names=LABELS,

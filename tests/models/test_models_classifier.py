@@ -13,7 +13,6 @@ import pytest
 
 import models
 from models.data import LABELS, SEEDS_PATH
-from models.spam import spam_features
 
 TOXIC = "Espèce de c0nnnnard, je vais te faire la peau."
 CLEAN = "Merci pour cet article très complet sur le budget de la ville."
@@ -129,12 +128,12 @@ def test_explanation_of_empty_text(clf: models.Classifier) -> None:
 
 
 def test_word_contributions_add_up_to_the_score(clf: models.Classifier) -> None:
-    """Words carry every n-gram and vector contribution; only spam heuristics and intercept remain."""
+    """Words carry every n-gram and vector contribution; only spam heuristics, length and intercept remain."""
     scorer = clf._scorer
     normalized = models.normalize("Espèce de connard, va voir ailleurs si j'y suis. Sale type sale type.")
     _, contributions = scorer.contributions(normalized)
     heads = clf.pipeline.named_steps["heads"]
-    rest = scorer._intercept + np.asarray(spam_features(normalized)) @ scorer._spam
+    rest = scorer.unattributed(normalized)
     z = scorer.decision(normalized)
     np.testing.assert_allclose(contributions.sum(axis=0), (z - rest) * heads.calibration_[:, 0], atol=1e-9)
 
