@@ -67,17 +67,34 @@ class Scorer:
     # -- scoring -------------------------------------------------------------
 
     @staticmethod
-    def _ngram_score(block, normalized: str) -> np.ndarray | float:
-        analyze, vocabulary, idf, sublinear, coef = block
-        counts = Counter(j for j in map(vocabulary.get, analyze(normalized)) if j is not None)
-        if not counts:
-            return 0.0
-        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    def _tfidf_score(block, index: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        _, _, idf, sublinear, coef = block
+        tf = counts.astype(np.float64)
         if sublinear:
             tf = np.log(tf) + 1.0
         tfidf = tf * idf[index]
         return (tfidf / np.sqrt(tfidf @ tfidf)) @ coef[index]
+
+    def _word_score(self, normalized: str) -> np.ndarray | float:
+        analyze, vocabulary = self._word[0], self._word[1]
+        counts = Counter(j for j in map(vocabulary.get, analyze(normalized)) if j is not None)
+        if not counts:
+            return 0.0
+        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        return self._tfidf_score(self._word, index, np.fromiter(counts.values(), dtype=np.intp, count=len(counts)))
+
+    def _char_score(self, normalized: str) -> np.ndarray | float:
+        # char_wb n-grams never cross whitespace, so a text's are the union of its
+        # units' — and the units' ids are cached, common words being most of any comment.
+        units = normalized.split()
+        if not units:
+            return 0.0
+        ids = np.concatenate([self._char_ids(unit) for unit in units])
+        ids = ids[ids >= 0]
+        if not len(ids):
+            return 0.0
+        index, counts = np.unique(ids, return_counts=True)
+        return self._tfidf_score(self._char, index, counts)
 
     def _vector_score(self, normalized: str) -> np.ndarray | float:
         lookup, rows, idf, vectors, coef, _ = self._vectors
@@ -100,9 +117,10 @@ class Scorer:
     def decision(self, normalized: str) -> np.ndarray:
         """Uncalibrated linear score of each label for one normalised text."""
         z = self.unattributed(normalized)
-        for block in (self._char, self._word):
-            if block is not None:
-                z = z + self._ngram_score(block, normalized)
+        if self._char is not None:
+            z = z + self._char_score(normalized)
+        if self._word is not None:
+            z = z + self._word_score(normalized)
         if self._vectors is not None:
             z = z + self._vector_score(normalized)
         return z
