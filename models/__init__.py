@@ -47,6 +47,7 @@ def train(
     folds: int = 5,
     goals: Goals = Goals(),
     repeats: int = 5,
+    site_labels: list[str | os.PathLike] = (),
 ) -> Classifier:
     """Train on the seeds plus ``<data_dir>/train`` (default: ``MODERATION_DATA_DIR`` or ../shared/data).
 
@@ -54,8 +55,11 @@ def train(
     returned classifier is the one loaded back from disk.  ``goals`` states the
     deployment prior and the error rates the publish / reject thresholds must meet;
     the thresholds are the medians of those chosen on ``repeats`` fold splits.
+    ``site_labels``: CSV files of the site's own moderation (``flask --app moderation labels
+    export``), weighted and adapted like the forum file; the thresholds stay tuned on the forum.
     """
-    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds, goals=goals, repeats=repeats)
+    pipeline, metadata = _train(data_dir, seeds_only=seeds_only, params=params, folds=folds, goals=goals,
+                                repeats=repeats, site_labels=site_labels)
     if out is None:
         return Classifier(pipeline, {**metadata, "version": "unsaved"}, "unsaved")
     _save_artifact(pipeline, metadata, out)

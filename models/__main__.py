@@ -16,7 +16,8 @@ def _train(args: argparse.Namespace) -> int:
         max_acceptable_among_rejected=args.max_acceptable_rejected,
         operating_metric=args.operating_metric,
     )
-    clf = models.train(args.data_dir, seeds_only=args.seeds_only, out=args.out, goals=goals)
+    clf = models.train(args.data_dir, seeds_only=args.seeds_only, out=args.out, goals=goals,
+                       site_labels=args.site_labels)
     cv = clf.metadata["cv"]["register_oof"]["at_operating"]
     decisions = clf.metadata["cv"]["register_oof"]["decisions_at_deployment_prior"]
     print(f"saved {args.out} version {clf.version}")
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--data-dir", help="folder holding train/ (default: $MODERATION_DATA_DIR or ../shared/data)")
     train.add_argument("--seeds-only", action="store_true", help="train on seeds/training_fr.csv alone")
     train.add_argument("--out", default=str(models.DEFAULT_ARTIFACT), help="artifact path (.skops)")
+    train.add_argument("--site-labels", action="append", default=[], metavar="CSV",
+                       help="the site's own labels (flask --app moderation labels export); repeatable")
     defaults = models.Goals()
     train.add_argument("--deployment-prior", type=float, default=defaults.deployment_prior,
                        help="assumed share of toxic comments on the site (default %(default)s)")

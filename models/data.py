@@ -117,9 +117,17 @@ def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
         return [r for r in csv.DictReader(handle) if (r.get("text") or "").strip()]
 
 
-def load_training_data(data_dir: str | os.PathLike | None, seeds_only: bool = False) -> Dataset:
-    """The seed file plus, unless ``seeds_only`` or absent, every file of ``<data_dir>/train``."""
+# Source name prefix of the site's own labels (``flask --app moderation labels export``).
+SITE_PREFIX = "site:"
+
+
+def load_training_data(
+    data_dir: str | os.PathLike | None, seeds_only: bool = False, site_labels: list[str | os.PathLike] = ()
+) -> Dataset:
+    """The seed file plus, unless ``seeds_only`` or absent, every file of ``<data_dir>/train``,
+    plus the site's own labelled files (source ``site:<file stem>``)."""
     parts = [read_csv(SEEDS_PATH, source="seeds")]
     if not seeds_only:
         parts += [read_csv(p) for p in train_files(data_dir if data_dir is not None else default_data_dir())]
+    parts += [read_csv(p, source=SITE_PREFIX + Path(p).stem) for p in site_labels]
     return Dataset.concat(parts)

@@ -14,7 +14,7 @@ import sklearn
 import skops
 from sklearn.pipeline import Pipeline
 
-from models.data import LABELS, PROJECT_ROOT, Dataset, load_training_data
+from models.data import LABELS, PROJECT_ROOT, SITE_PREFIX, Dataset, load_training_data
 from models.evaluation import (
     Goals, choose_thresholds, cross_validate, decision_estimates, median_thresholds, metrics, register_oof,
 )
@@ -65,6 +65,11 @@ def build_pipeline(params: Params = Params()) -> Pipeline:
     )
 
 
+def in_register(source: str) -> bool:
+    """The forum file and the site's own labels: the comments the served model meets."""
+    return source == REGISTER_SOURCE or source.startswith(SITE_PREFIX)
+
+
 def sample_weights(sources: np.ndarray, params: Params) -> np.ndarray:
     """Give every file the same total weight, times its importance.
 
@@ -73,7 +78,7 @@ def sample_weights(sources: np.ndarray, params: Params) -> np.ndarray:
     """
     names, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
     importance = np.array(
-        [params.register_weight if n == REGISTER_SOURCE else params.seeds_weight if n == "seeds" else 1.0 for n in names]
+        [params.register_weight if in_register(n) else params.seeds_weight if n == "seeds" else 1.0 for n in names]
     )
     weight = (importance / counts)[inverse]
     return weight * len(sources) / weight.sum()
@@ -84,7 +89,7 @@ def fit_pipeline(data: Dataset, params: Params = Params()) -> Pipeline:
     pipeline.fit(
         data.texts, data.y,
         heads__sample_weight=sample_weights(data.sources, params),
-        heads__in_domain=data.sources == REGISTER_SOURCE,
+        heads__in_domain=np.array([in_register(s) for s in data.sources], dtype=bool),
     )
     # Fitted vocabularies map to numpy integers, which skops stores one object
     # each; plain ints make the artifact about five times smaller and faster to load.
@@ -140,6 +145,7 @@ def train(
     folds: int = 5,
     goals: Goals = Goals(),
     repeats: int = 5,
+    site_labels: list[str | os.PathLike] = (),
 ) -> tuple[Pipeline, dict]:
     """Cross-validate, choose thresholds on out-of-fold scores for ``goals``, then fit on all the data.
 
@@ -150,7 +156,7 @@ def train(
     Returns the fitted pipeline and its metadata (without the artifact hash,
     which ``artifact.save`` adds).
     """
-    data = load_training_data(data_dir, seeds_only=seeds_only)
+    data = load_training_data(data_dir, seeds_only=seeds_only, site_labels=site_labels)
     predictor = _toxicity_predictor(params)
     cv = cross_validate(data, predictor, REGISTER_SOURCE, folds=folds)
     splits = [(cv["y"], cv["oof"])] + [

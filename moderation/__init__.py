@@ -18,7 +18,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     from workers import celery_app
 
-    from . import (auth, classifier, comments, content, docs, errors, health, queueing,
+    from . import (auth, classifier, comments, content, docs, errors, health, learning, queueing,
                    redis_client, seed, terms)
     from . import events, webhooks
 
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     auth.init_app(app)
     terms.init_app(app)
     seed.init_app(app)
+    learning.init_app(app)
     webhooks.init_app(app)
     classifier.init_app(app)
     celery = celery_app.init_app(app)
