@@ -512,7 +512,9 @@ PERSPECTIVE_QUOTA = NAMESPACE + ":perspective:quota:{client}"
 # Never trimmed: these are moderators' decisions, the learning loop's training labels.
 LABELS = NAMESPACE + ":labels"
 # Digest of (client, text sha256, attribute, value) -> the id of its entry in LABELS: a
-# suggestion already recorded is not recorded again.
+# suggestion already recorded is not recorded again. A moderator's decision (APPROVED /
+# DELETED) is keyed by (client, text sha256) alone and maps to the last decision recorded,
+# so a decision changed back (APPROVED, DELETED, APPROVED) is recorded each time it changes.
 LABELS_SEEN = NAMESPACE + ":labels:seen"
 
 
@@ -540,8 +542,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(size / rate * 1000) + 1000)
 # KEYS: bucket.  ARGV: rate, now.  Returns {1, '0'} or {0, seconds to wait}.
 PERSPECTIVE_TAKE = _TAKE_TOKEN + "return {1, '0'}\n"
 
-# The quota of one comments:suggestscore call and its labels, in one round trip. Each label
-# is recorded unless its digest is already in LABELS_SEEN.
+# The quota of one comments:suggestscore call and its labels, in one round trip. A score is
+# recorded unless its digest is already in LABELS_SEEN; a decision (comment_status set)
+# unless it is the one LABELS_SEEN holds for its digest.
 # KEYS: bucket, LABELS, LABELS_SEEN.
 # ARGV: rate, now, n (count of shared field/value pairs), the n pairs (text, client, …),
 #       then per label: digest, attribute, value, label, comment_status.
@@ -552,10 +555,11 @@ local shared = {}
 for i = 4, 3 + 2 * n do shared[#shared + 1] = ARGV[i] end
 local recorded = 0
 for i = 4 + 2 * n, #ARGV, 5 do
-  if redis.call('HEXISTS', KEYS[3], ARGV[i]) == 0 then
+  local seen, status = redis.call('HGET', KEYS[3], ARGV[i]), ARGV[i + 4]
+  if (status == '' and not seen) or (status ~= '' and seen ~= status) then
     local id = redis.call('XADD', KEYS[2], '*', 'attribute', ARGV[i + 1], 'value', ARGV[i + 2],
-                          'label', ARGV[i + 3], 'comment_status', ARGV[i + 4], unpack(shared))
-    redis.call('HSET', KEYS[3], ARGV[i], id)
+                          'label', ARGV[i + 3], 'comment_status', status, unpack(shared))
+    redis.call('HSET', KEYS[3], ARGV[i], status ~= '' and status or id)
     recorded = recorded + 1
   end
 end

@@ -70,6 +70,8 @@ def test_perspective_suggestions_become_rows(client, r, runner, tmp_path):
     call(client, "suggestscore", coral_suggest_body("Merci pour cet article.", "APPROVED"), coral)
     call(client, "suggestscore", coral_suggest_body("Espèce de clown.", "APPROVED"), coral)
     call(client, "suggestscore", coral_suggest_body("Espèce de clown.", "DELETED"), coral)  # changed its mind
+    call(client, "suggestscore", coral_suggest_body("Tant mieux pour eux.", "DELETED"), coral)
+    call(client, "suggestscore", coral_suggest_body("Tant mieux pour eux.", "APPROVED"), coral)  # and back
     call(client, "suggestscore", {"comment": {"text": "Vous êtes des idiots."}, "attributeScores": {
         "TOXICITY": {"summaryScore": {"value": 0.9}}, "INSULT": {"summaryScore": {"value": 1}},
         "THREAT": {"summaryScore": {"value": 0.1}}}}, coral)
@@ -77,6 +79,7 @@ def test_perspective_suggestions_become_rows(client, r, runner, tmp_path):
     got = {row["text"]: (row["label"], row["insult"], row["threat"], row["origin"]) for row in rows}
     assert got == {"Merci pour cet article.": ("0", "0", "0", "suggestscore"),
                    "Espèce de clown.": ("1", "", "", "suggestscore"),
+                   "Tant mieux pour eux.": ("0", "0", "0", "suggestscore"),
                    "Vous êtes des idiots.": ("1", "1", "0", "suggestscore")}
 
 

@@ -118,6 +118,13 @@ def test_suggestscore_keeps_each_distinct_suggestion(client, r, analyze_token):
         ("coral", "TOXICITY", "toxicity"), ("other-site", "APPROVED", "")]
 
 
+def test_a_decision_changed_back_is_recorded_each_time_it_changes(client, r, analyze_token):
+    text = "Tu ne comprends rien, comme d'habitude."
+    for status in ("APPROVED", "APPROVED", "DELETED", "APPROVED", "APPROVED"):
+        call(client, "suggestscore", coral_suggest_body(text, status), analyze_token)
+    assert [fields["attribute"] for _, fields in r.xrange(keys.LABELS)] == ["APPROVED", "DELETED", "APPROVED"]
+
+
 # --- more of Perspective's API ------------------------------------------------------------
 
 def test_several_attributes_spans_and_client_token(client, analyze_token):

@@ -26,8 +26,13 @@ def take(r: redis.Redis, client: str, qps: float, now: float | None = None) -> f
 
 
 def label_digest(client: str, text_sha256: str, attribute: str, value: float) -> str:
-    """What makes two suggestions the same: one client, one text, one attribute, one value."""
+    """What makes two score suggestions the same: one client, one text, one attribute, one value."""
     return hashlib.sha256(f"{client}\0{text_sha256}\0{attribute}\0{value!r}".encode()).hexdigest()
+
+
+def decision_digest(client: str, text_sha256: str) -> str:
+    """Where a client's latest decision on a text is kept: one client, one text."""
+    return hashlib.sha256(f"{client}\0{text_sha256}\0decision".encode()).hexdigest()
 
 
 def suggest(r: redis.Redis, client: str, qps: float, *, text: str, scores: list[tuple[str, float]],
@@ -47,8 +52,8 @@ def suggest(r: redis.Redis, client: str, qps: float, *, text: str, scores: list[
     for attribute, value in scores:
         # Coral reports a moderator's decision as the attribute APPROVED or DELETED.
         status = attribute if attribute in ("APPROVED", "DELETED") else ""
-        args += [label_digest(client, text_sha, attribute, value), attribute, repr(value),
-                 labels.get(attribute, ""), status]
+        digest = decision_digest(client, text_sha) if status else label_digest(client, text_sha, attribute, value)
+        args += [digest, attribute, repr(value), labels.get(attribute, ""), status]
     allowed, result = keys.run_script(
         r, keys.PERSPECTIVE_SUGGEST, [keys.perspective_quota(client), keys.LABELS, keys.LABELS_SEEN], args)
     return (0.0, int(result)) if allowed == 1 else (float(result), 0)

@@ -100,9 +100,10 @@ class SuggestScore(MethodView):
     def post(self, data: dict):
         """Suggest what a comment's score should be (Perspective's SuggestCommentScore)
 
-        Each (attribute, value) is kept as a training label in the `mod:labels` stream —
-        Coral sends a moderator's decision as `APPROVED` or `DELETED` with value 1 — unless
-        the same client already suggested it for the same text.
+        Each (attribute, value) is kept as a training label in the `mod:labels` stream
+        unless the same client already suggested it for the same text. Coral sends a
+        moderator's decision as `APPROVED` or `DELETED` with value 1; a decision is kept
+        whenever it differs from the client's last one on that text.
         """
         config = current_app.config
         text, scores = analysis.check_suggest(data, config["PERSPECTIVE_MAX_TEXT_BYTES"])
