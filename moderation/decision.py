@@ -13,12 +13,13 @@ from flask import Flask
 from . import keys
 from .comments import store
 from .priority import Priority
+from .reports.store import Rules
 from .terms import TermList, fold
 
 
 @dataclass(frozen=True)
 class Verdict:
-    action: str  # publish | review | reject
+    action: str  # publish | review | reject | hide
     status: str  # the comment's status that follows
     reason: str
 
@@ -30,6 +31,7 @@ class Policy:
     banned: TermList
     suspect: TermList
     priority: Priority = Priority()
+    reports: Rules = Rules()
 
     def decide(self, text: str, toxicity: float, premoderated: bool = False) -> Verdict:
         folded = fold(text)
@@ -44,6 +46,17 @@ class Policy:
         if toxicity < self.publish_below:
             return Verdict("publish", "published", f"toxicity {toxicity:.3f} < publish threshold {self.publish_below:.3f}")
         return Verdict("review", "review", f"toxicity {toxicity:.3f} between {self.publish_below:.3f} and {self.reject_above:.3f}")
+
+    def with_reports(self, verdict: Verdict, proven: float, unproven: float) -> tuple[Verdict, float]:
+        """Members may report a comment before it is scored. Publishing it then does what
+        those reports would have done to a published comment: hide it at the hiding
+        threshold (unproven reporters capped, as in `keys.REPORT`). Returns the verdict and
+        the report score, which also ranks the comment in the reported queue."""
+        score = proven + min(unproven, self.reports.unproven_cap)
+        if verdict.status == "published" and score >= self.reports.hide_threshold:
+            return Verdict("hide", "hidden", f"{verdict.reason}; reported while pending, report score "
+                                             f"{score:.2f} ≥ hiding threshold {self.reports.hide_threshold:g}"), score
+        return verdict, score
 
 
 def current_policy(app: Flask) -> Policy:
@@ -61,6 +74,7 @@ def current_policy(app: Flask) -> Policy:
         banned=lists["banned"],
         suspect=lists["suspect"],
         priority=Priority.from_config(config),
+        reports=Rules.from_config(config),
     )
 
 
@@ -80,7 +94,8 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
     with r.pipeline(transaction=False) as pipe:
         for cid in comment_ids:
             # the author's state was copied onto the comment when it was stored
-            pipe.hmget(keys.comment(cid), "text", "status", "created_at", "premoderated", "author_risk")
+            pipe.hmget(keys.comment(cid), "text", "status", "created_at", "premoderated", "author_risk",
+                       "report_count", "report_proven", "report_unproven")
         rows = pipe.execute()
     todo = [(cid, text) for cid, (text, status, *_) in zip(comment_ids, rows) if status == "pending"]
     extra = {cid: row[2:] for cid, row in zip(comment_ids, rows)}
@@ -91,8 +106,12 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
     with r.pipeline(transaction=False) as pipe:
         for (cid, text), raw_scores in zip(todo, all_scores):
             scores = {label: round(float(p), 6) for label, p in raw_scores.items()}
-            created_at, premoderated, author_risk = extra[cid]
+            created_at, premoderated, author_risk, report_count, proven, unproven = extra[cid]
             verdict = policy.decide(text, scores["toxicity"], premoderated=premoderated == "1")
+            queue, report_score = verdict.status, 0.0  # review, rejected, or published (recent)
+            if report_count and verdict.status == "published":
+                verdict, report_score = policy.with_reports(verdict, float(proven or 0), float(unproven or 0))
+                queue = "reported"
             decision = {"action": verdict.action, "reason": verdict.reason, "decided_by": "model",
                         "model_version": classifier.version, "decided_at": repr(now)}
             fields = {
@@ -102,11 +121,10 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
                 "model_version": classifier.version,
             }
             store.transition(r, cid, expected="pending", to=verdict.status, actor="model",
-                             reason=verdict.reason, fields=fields,
-                             queue=verdict.status,  # review, rejected, or published (recent)
+                             reason=verdict.reason, fields=fields, queue=queue,
                              priority=policy.priority.score(
                                  toxicity=scores["toxicity"], created_at=float(created_at or now),
-                                 author_risk=float(author_risk or 0)),
+                                 author_risk=float(author_risk or 0), report_score=report_score),
                              now=now, pipeline=pipe)
         results = pipe.execute()
     moved = [(cid, store.Transition.from_reply(reply)) for (cid, _), reply in zip(todo, results)]

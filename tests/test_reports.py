@@ -3,9 +3,13 @@
 import pytest
 
 from moderation import keys
+from moderation.decision import Policy, process_comment
+from moderation.priority import Priority
 from moderation.reports.store import Rules
+from moderation.terms import TermList
 
 from .moderation_helpers import decide, make_proven, published, report, submit
+from .test_decision import FixedClassifier
 
 
 @pytest.fixture
@@ -89,6 +93,45 @@ def test_reliable_reporters_and_a_brigade_add_up_only_to_the_cap(client, r, site
     make_proven(r, "fiable-1")
     # 3 (capped brigade) + 2.19 (one proven reporter) >= 5
     assert report(client, site_headers, cid, "fiable-1").get_json()["comment_status"] == "hidden"
+
+
+def policy() -> Policy:
+    return Policy(0.3, 0.8, TermList(set()), TermList(set()))
+
+
+def test_a_comment_reported_while_pending_is_queued_when_published(client, r, site_headers):
+    cid = submit(client, site_headers)
+    assert report(client, site_headers, cid, "m1").get_json()["comment_status"] == "pending"
+    assert process_comment(r, cid, FixedClassifier(0.05), policy())[1] == "published"
+    assert r.zscore(keys.queue("reported"), cid) is not None
+    assert r.zscore(keys.queue("published"), cid) is None
+    quiet = submit(client, site_headers, text="Personne ne l'a signalé.")
+    process_comment(r, quiet, FixedClassifier(0.05), policy())
+    assert r.zscore(keys.queue("reported"), quiet) is None
+    # Ranked by its report (one new member weighs 1), as a published comment reported later.
+    created_at = float(r.hget(keys.comment(cid), "created_at"))
+    expected = Priority().score(toxicity=0.05, created_at=created_at, report_score=1.0)
+    assert r.zscore(keys.queue("reported"), cid) == pytest.approx(expected)
+
+
+def test_reliable_reports_while_pending_hide_the_comment_once_scored(client, r, site_headers):
+    cid = submit(client, site_headers)
+    for name in ("fiable-1", "fiable-2", "fiable-3"):
+        make_proven(r, name)
+        report(client, site_headers, cid, name)
+    applied, status = process_comment(r, cid, FixedClassifier(0.05), policy())
+    assert (applied, status) == (True, "hidden")
+    assert r.zscore(keys.queue("reported"), cid) is not None
+    last = r.xrevrange(keys.comment_history(cid), count=1)[0][1]
+    assert (last["from"], last["to"], last["actor"]) == ("pending", "hidden", "model")
+    assert "reported while pending" in last["reason"]
+
+
+def test_reports_while_pending_do_not_stop_a_rejection(client, r, site_headers):
+    cid = submit(client, site_headers)
+    report(client, site_headers, cid, "m1")
+    assert process_comment(r, cid, FixedClassifier(0.99), policy())[1] == "rejected"
+    assert r.zscore(keys.queue("rejected"), cid) is not None
 
 
 @pytest.mark.parametrize("upheld,dismissed,low,high", [
