@@ -9,7 +9,7 @@ import re
 import pytest
 
 from moderation import decision, keys, thresholds
-from moderation.dashboard import accounts, highlight
+from moderation.dashboard import accounts, highlight, stats
 from moderation.terms import TermList
 from tests.dashboard_helpers import PASSWORD, csrf_of, make_moderator, page_token, sign_in
 from tests.moderation_helpers import decide_as_model, report, submit, version
@@ -280,6 +280,15 @@ def test_statistics_from_the_audit_stream(signed_in, r, site_headers):
     assert html.count("<svg") >= 5  # charts drawn on the server
     assert "Haine" in html and "Approuvé" in html
     assert signed_in.get("/dashboard/stats?period=30j").status_code == 200
+
+
+def test_statistics_count_what_happened_in_the_current_millisecond(r):
+    millisecond = 1_764_000_000_123
+    r.xadd(keys.AUDIT, {"comment_id": "c1", "actor": "model", "from": "pending", "to": "published",
+                        "at": "0"}, id=f"{millisecond}-0")
+    end = (millisecond + 0.6) / 1000  # "now", later in the same millisecond
+    assert stats.collect(r, end - 3600, end, 3600, 1000).by_model == 1
+    assert stats.collect(r, end, end + 3600, 3600, 1000).by_model == 0  # the next period starts after it
 
 
 def test_admin_pages_are_for_admins(signed_in):

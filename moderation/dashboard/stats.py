@@ -8,6 +8,7 @@ library, and every label goes through the template's escaping.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,8 +56,10 @@ def is_moderator(actor: str) -> bool:
 def collect(r: redis.Redis, start: float, end: float, bucket: int, max_events: int) -> Figures:
     """One pass over the audit entries of [start, end)."""
     figures = Figures()
-    lower = f"{int(start * 1000)}-0"
-    upper = f"{int(end * 1000) - 1}-18446744073709551615"
+    lower = f"{math.ceil(start * 1000)}-0"
+    # The last millisecond that starts before `end`: with end = now, truncating instead
+    # left out what happened in the current millisecond.
+    upper = f"{math.ceil(end * 1000) - 1}-18446744073709551615"
     while True:
         entries = r.xrange(keys.AUDIT, lower, upper, count=BATCH)
         for _, e in entries:
