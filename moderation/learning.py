@@ -69,18 +69,25 @@ def decision_row(text: str, decision: dict) -> dict | str:
     return _row(text, 1, {category: 1} if category else {}, **extra)
 
 
+def _entries(r: redis.Redis, stream: str) -> Iterator[dict]:
+    """Every entry of a stream, oldest first, read a page at a time."""
+    start = "-"
+    while True:
+        page = r.xrange(stream, start, "+", count=BATCH)
+        for _, entry in page:
+            yield entry
+        if len(page) < BATCH:
+            return
+        start = "(" + page[-1][0]
+
+
 def _moderated_ids(r: redis.Redis) -> list[str]:
     """Ids of the comments a moderator acted on, oldest action first (audit stream order)."""
     seen: dict[str, None] = {}
-    start = "-"
-    while True:
-        page = r.xrange(keys.AUDIT, start, "+", count=BATCH)
-        for _, entry in page:
-            if is_moderator(entry.get("actor", "")) and entry.get("comment_id"):
-                seen.setdefault(entry["comment_id"], None)
-        if len(page) < BATCH:
-            return list(seen)
-        start = "(" + page[-1][0]
+    for entry in _entries(r, keys.AUDIT):
+        if is_moderator(entry.get("actor", "")) and entry.get("comment_id"):
+            seen.setdefault(entry["comment_id"], None)
+    return list(seen)
 
 
 def decision_rows(r: redis.Redis, export: Export) -> None:
@@ -101,21 +108,10 @@ def decision_rows(r: redis.Redis, export: Export) -> None:
                     export.rows.append(row)
 
 
-def _suggestions(r: redis.Redis) -> Iterator[dict]:
-    start = "-"
-    while True:
-        page = r.xrange(keys.LABELS, start, "+", count=BATCH)
-        for _, entry in page:
-            yield entry
-        if len(page) < BATCH:
-            return
-        start = "(" + page[-1][0]
-
-
 def suggestion_rows(r: redis.Redis, export: Export) -> None:
     """One row per (client, text): its latest status and latest score of each label."""
     texts: dict[tuple[str, str], dict] = {}
-    for entry in _suggestions(r):
+    for entry in _entries(r, keys.LABELS):
         item = texts.setdefault((entry.get("client", ""), entry.get("text_sha256", "")),
                                 {"text": entry.get("text", ""), "status": None, "scores": {}, "at": "",
                                  "model_version": ""})

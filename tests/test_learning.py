@@ -8,7 +8,7 @@ import pytest
 
 import models
 from models.training import Params, in_register, sample_weights
-from moderation import auth
+from moderation import auth, learning
 
 from .moderation_helpers import decide, decide_as_model, submit
 from .test_perspective import call, coral_suggest_body
@@ -33,7 +33,9 @@ def export(runner, tmp_path) -> tuple[list[dict], str]:
         return list(csv.DictReader(handle)), result.output
 
 
-def test_decisions_become_rows_with_what_their_reason_says(client, r, runner, tmp_path, site_headers, mod_headers):
+def test_decisions_become_rows_with_what_their_reason_says(client, r, runner, tmp_path, site_headers, mod_headers,
+                                                           monkeypatch):
+    monkeypatch.setattr(learning, "BATCH", 2)  # streams and comments read over several pages
     approved = held(client, r, site_headers, "Je ne suis pas d'accord, mais l'argument se tient.")
     insult = held(client, r, site_headers, "Retourne à l'école, abruti.")
     harassment = held(client, r, site_headers, "On sait où tu habites.")
@@ -65,7 +67,8 @@ def test_a_later_decision_replaces_the_earlier_one(client, r, runner, tmp_path, 
     assert [(row["text"], row["label"]) for row in rows] == [("Franchement, quelle bande de nuls.", "0")]
 
 
-def test_perspective_suggestions_become_rows(client, r, runner, tmp_path):
+def test_perspective_suggestions_become_rows(client, r, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(learning, "BATCH", 2)
     coral = auth.create_client(r, "coral", ["analyze"])
     call(client, "suggestscore", coral_suggest_body("Merci pour cet article.", "APPROVED"), coral)
     call(client, "suggestscore", coral_suggest_body("Espèce de clown.", "APPROVED"), coral)
