@@ -52,7 +52,7 @@ class Policy:
         those reports would have done to a published comment: hide it at the hiding
         threshold (unproven reporters capped, as in `keys.REPORT`). Returns the verdict and
         the report score, which also ranks the comment in the reported queue."""
-        score = proven + min(unproven, self.reports.unproven_cap)
+        score = self.reports.score(proven, unproven)
         if verdict.status == "published" and score >= self.reports.hide_threshold:
             return Verdict("hide", "hidden", f"{verdict.reason}; reported while pending, report score "
                                              f"{score:.2f} ≥ hiding threshold {self.reports.hide_threshold:g}"), score

@@ -172,6 +172,17 @@ def test_reported_queue_shows_open_reports(client, r, site_headers, mod_headers)
     assert item["author"]["reported"] == 1
 
 
+def test_the_queue_shows_the_report_score_that_counts_for_hiding(client, r, site_headers, mod_headers):
+    cid = published(client, r, site_headers)
+    for i in range(6):
+        report(client, site_headers, cid, f"nouveau-{i}")
+    make_proven(r, "fiable")
+    report(client, site_headers, cid, "fiable")
+    item = client.get("/v1/queues/reported", headers=mod_headers).get_json()["items"][0]
+    # six new members count for the cap (3), the proven reporter in full
+    assert item["report_score"] == pytest.approx(3.0 + json.loads(r.hget(keys.comment_reports(cid), "fiable"))["weight"])
+
+
 def test_the_pending_queue_is_the_scoring_backlog(client, r, site_headers, mod_headers):
     ids = [submit(client, site_headers, text=f"t{i}") for i in range(3)]
     body = client.get("/v1/queues/pending?limit=2", headers=mod_headers).get_json()

@@ -13,6 +13,7 @@ from ..decisions.store import REASON_CODES
 from ..priority import Priority
 from ..queues import store as queues
 from ..redis_client import get_redis
+from ..reports.store import Rules
 from . import bp, highlight, labels
 
 # The label a reject defaults to when no report names a reason: the moderator can change it
@@ -71,7 +72,7 @@ def _page(name: str) -> dict:
     r = get_redis()
     now = time.time()
     page = queues.list_queue(r, name, config["DASHBOARD_QUEUE_PAGE"], request.args.get("cursor") or None,
-                             Priority.from_config(config), now)
+                             Priority.from_config(config), Rules.from_config(config), now)
     page["items"] = cards(r, page["items"], now)
     # where a card's plain form (no script) returns after acting
     page["back"] = url_for("dashboard.queue_view", name=name, cursor=request.args.get("cursor") or None)

@@ -12,6 +12,7 @@ from .. import keys
 from ..comments import store as comments
 from ..errors import NotFound
 from ..priority import Priority
+from ..reports.store import Rules
 
 # `pending` is the scoring backlog (mod:pending, ordered by due time, oldest first); the
 # others are priority queues (mod:queue:<name>, highest first).
@@ -81,7 +82,7 @@ def _page(r: redis.Redis, name: str, limit: int, cursor: str | None) -> tuple[li
 
 
 def list_queue(r: redis.Redis, name: str, limit: int, cursor: str | None, priority: Priority,
-               now: float | None = None) -> dict:
+               rules: Rules = Rules(), now: float | None = None) -> dict:
     """One page of a queue, in priority order, with each comment's reports and author."""
     if name not in QUEUES:
         raise NotFound(f"No queue named {name!r}; queues: {', '.join(QUEUES)}.")
@@ -105,7 +106,7 @@ def list_queue(r: redis.Redis, name: str, limit: int, cursor: str | None, priori
         items.append({
             "comment": comments.to_view(raw),
             "priority": None if name == "pending" else round(priority.current(score, now), 6),
-            "report_score": float(raw.get("report_proven") or 0) + float(raw.get("report_unproven") or 0),
+            "report_score": rules.score(float(raw.get("report_proven") or 0), float(raw.get("report_unproven") or 0)),
             "reports": open_reports,
             "author": author_summary(raw["author_id"], author, now),
         })

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from ..auth import require_scope
 from ..priority import Priority
 from ..redis_client import get_redis
+from ..reports.store import Rules
 from . import store
 from .schemas import QueueListSchema, QueuePageSchema, QueueQuerySchema
 
@@ -39,4 +40,5 @@ class Queue(MethodView):
         """
         config = current_app.config
         limit = min(query["limit"] or config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])
-        return store.list_queue(get_redis(), name, limit, query["cursor"], Priority.from_config(config))
+        return store.list_queue(get_redis(), name, limit, query["cursor"], Priority.from_config(config),
+                                Rules.from_config(config))

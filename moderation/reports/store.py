@@ -45,6 +45,11 @@ class Rules:
     def proven(self, upheld: int, dismissed: int) -> bool:
         return upheld >= self.proven_after and upheld > dismissed
 
+    def score(self, proven: float, unproven: float) -> float:
+        """A comment's report score, as `keys.REPORT` counts it for hiding: proven reporters'
+        weights in full, the others' together up to the cap."""
+        return proven + min(unproven, self.unproven_cap)
+
 
 @dataclass(frozen=True)
 class Reported:
