@@ -13,7 +13,7 @@ from flask import Flask
 from . import keys
 from .comments import store
 from .priority import Priority
-from .reports.store import Rules
+from .reports.store import Rules, text_hash
 from .terms import TermList, fold
 
 
@@ -102,6 +102,11 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
     if not todo:
         return {}
     now = time.time() if now is None else now
+    # Reported while pending, but a copy of a text moderators approved: as on a published
+    # comment, those reports are kept and queue nothing.
+    reported = {cid: text_hash(text) for cid, text in todo if extra[cid][3]}
+    benign = {cid for cid, known in zip(reported, r.smismember(keys.BENIGN_TEXTS, list(reported.values())))
+              if known} if reported else set()
     all_scores = classifier.score([text for _, text in todo])
     with r.pipeline(transaction=False) as pipe:
         for (cid, text), raw_scores in zip(todo, all_scores):
@@ -109,7 +114,7 @@ def process_comments(r: redis.Redis, comment_ids: Sequence[str], classifier, pol
             created_at, premoderated, author_risk, report_count, proven, unproven = extra[cid]
             verdict = policy.decide(text, scores["toxicity"], premoderated=premoderated == "1")
             queue, report_score = verdict.status, 0.0  # review, rejected, or published (recent)
-            if report_count and verdict.status == "published":
+            if report_count and verdict.status == "published" and cid not in benign:
                 verdict, report_score = policy.with_reports(verdict, float(proven or 0), float(unproven or 0))
                 queue = "reported"
             decision = {"action": verdict.action, "reason": verdict.reason, "decided_by": "model",

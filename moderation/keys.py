@@ -387,11 +387,11 @@ local code = 'recorded'
 if status == 'published' then
   if redis.call('SISMEMBER', KEYS[5], ARGV[8]) == 1 then
     code = 'benign'
-  elseif score >= threshold then
-    code = 'hide'
   else
+    -- Queued before any hiding, so that if the caller dies before its TRANSITION the
+    -- comment still waits in front of moderators instead of staying up unseen.
     redis.call('ZADD', '$ns:queue:reported', priority, ARGV[1])
-    code = 'queued'
+    code = score >= threshold and 'hide' or 'queued'
   end
 elseif status == 'hidden' then
   redis.call('ZADD', '$ns:queue:reported', 'XX', priority, ARGV[1])

@@ -86,6 +86,24 @@ def test_a_few_reliable_reporters_hide_a_comment(client, r, site_headers):
     assert (last["from"], last["to"], last["actor"]) == ("published", "hidden", "reports")
 
 
+def test_a_comment_past_the_threshold_is_queued_even_if_hiding_never_runs(client, r, site_headers, monkeypatch):
+    from moderation.reports import store
+
+    cid = published(client, r, site_headers)
+    make_proven(r, "fiable-1")
+
+    def crash(*args, **kwargs):
+        raise ConnectionError("the API process lost Redis before hiding")
+
+    monkeypatch.setattr(store.comments, "transition", crash)
+    with pytest.raises(ConnectionError):
+        # One reliable report crosses this lower threshold on its own.
+        store.report_comment(r, cid, reporter_id="fiable-1", reason="insult", note=None,
+                             rules=Rules(hide_threshold=2.0), priority=Priority())
+    assert r.hget(keys.comment(cid), "status") == "published"
+    assert r.zscore(keys.queue("reported"), cid) is not None
+
+
 def test_reliable_reporters_and_a_brigade_add_up_only_to_the_cap(client, r, site_headers):
     cid = published(client, r, site_headers)
     for i in range(10):
@@ -227,3 +245,17 @@ def test_daily_limit_counts_reports_across_a_day(r):
     # the next day the oldest has left the window
     reports.report_comment(r, ids[3], reporter_id="m1", reason="spam", note=None, rules=rules,
                            priority=Priority(), now=start + 86400 + 1)
+
+
+def test_reports_while_pending_on_an_approved_text_queue_nothing(client, r, site_headers):
+    from moderation.reports.store import text_hash
+
+    text = "Le maire a raison, cette piste cyclable est une bonne idée."
+    r.sadd(keys.BENIGN_TEXTS, text_hash(text.upper()))
+    cid = submit(client, site_headers, text=text)
+    for name in ("fiable-1", "fiable-2", "fiable-3"):
+        make_proven(r, name)
+        report(client, site_headers, cid, name)
+    assert process_comment(r, cid, FixedClassifier(0.05), policy())[1] == "published"
+    assert r.zscore(keys.queue("reported"), cid) is None
+    assert r.hget(keys.comment(cid), "report_count") == "3"
