@@ -5,7 +5,8 @@ import pytest
 from moderation import keys
 from moderation.decision import Policy, process_comment
 from moderation.priority import Priority
-from moderation.reports.store import Rules
+from moderation.reports import store as reports
+from moderation.reports.store import Rules, text_hash
 from moderation.terms import TermList
 
 from .moderation_helpers import decide, make_proven, published, report, submit
@@ -87,18 +88,16 @@ def test_a_few_reliable_reporters_hide_a_comment(client, r, site_headers):
 
 
 def test_a_comment_past_the_threshold_is_queued_even_if_hiding_never_runs(client, r, site_headers, monkeypatch):
-    from moderation.reports import store
-
     cid = published(client, r, site_headers)
     make_proven(r, "fiable-1")
 
     def crash(*args, **kwargs):
         raise ConnectionError("the API process lost Redis before hiding")
 
-    monkeypatch.setattr(store.comments, "transition", crash)
+    monkeypatch.setattr(reports.comments, "transition", crash)
     with pytest.raises(ConnectionError):
         # One reliable report crosses this lower threshold on its own.
-        store.report_comment(r, cid, reporter_id="fiable-1", reason="insult", note=None,
+        reports.report_comment(r, cid, reporter_id="fiable-1", reason="insult", note=None,
                              rules=Rules(hide_threshold=2.0), priority=Priority())
     assert r.hget(keys.comment(cid), "status") == "published"
     assert r.zscore(keys.queue("reported"), cid) is not None
@@ -223,7 +222,6 @@ def test_rate_limit_answers_429_with_retry_after(app_config, r, site_headers):
 
 
 def test_daily_limit_counts_reports_across_a_day(r):
-    from moderation.reports import store as reports
     from moderation.comments import store
     from moderation.errors import TooManyRequests
     from moderation.priority import Priority
@@ -248,8 +246,6 @@ def test_daily_limit_counts_reports_across_a_day(r):
 
 
 def test_reports_while_pending_on_an_approved_text_queue_nothing(client, r, site_headers):
-    from moderation.reports.store import text_hash
-
     text = "Le maire a raison, cette piste cyclable est une bonne idée."
     r.sadd(keys.BENIGN_TEXTS, text_hash(text.upper()))
     cid = submit(client, site_headers, text=text)
