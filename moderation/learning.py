@@ -168,4 +168,3 @@ def export_command(path: Path) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(labels_cli)
-
