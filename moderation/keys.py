@@ -341,13 +341,24 @@ def author_history(author_id: str) -> str:
 #       hide threshold, unproven cap, priority without reports, reports priority weight,
 #       then limit pairs (count, window seconds)...
 # Returns {code, comment status, effective report score, priority, retry after}; code:
-#   'not_found', 'self', 'duplicate', 'rate_limited', 'recorded', 'queued', 'hide', 'benign'
+#   'not_found', 'self', 'duplicate', 'rate_limited', 'recorded', 'queued', 'hide', 'benign',
+#   'retry_hide' (a repeat finding the comment still up past the threshold: hide it now)
 REPORT = _lua("""
 local c = redis.call('HMGET', KEYS[1], 'status', 'author_id', 'report_proven', 'report_unproven')
 local status = c[1]
 if not status then return {'not_found', '', '0', '0', '0'} end
 if c[2] == ARGV[2] then return {'self', status, '0', '0', '0'} end
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'duplicate', status, '0', '0', '0'} end
+local threshold = tonumber(ARGV[9])
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
+  -- A repeat records nothing, but if the comment is still up past the threshold, the
+  -- first attempt died before hiding it (the site retries on errors): finish that.
+  local score = tonumber(c[3] or '0') + math.min(tonumber(c[4] or '0'), tonumber(ARGV[10]))
+  if status == 'published' and score >= threshold and redis.call('SISMEMBER', KEYS[5], ARGV[8]) == 0 then
+    local priority = redis.call('ZSCORE', '$ns:queue:reported', ARGV[1])
+    if priority then return {'retry_hide', status, tostring(score), priority, '0'} end
+  end
+  return {'duplicate', status, '0', '0', '0'}
+end
 local now = tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - $report_window_max)
 for i = 13, #ARGV, 2 do
@@ -375,7 +386,6 @@ else
   unproven = unproven + tonumber(ARGV[5])
   redis.call('HSET', KEYS[1], 'report_unproven', tostring(unproven))
 end
-local threshold = tonumber(ARGV[9])
 local score = proven + math.min(unproven, tonumber(ARGV[10]))
 local priority = tonumber(ARGV[11]) + tonumber(ARGV[12]) * math.min(score / threshold, 2)
 local event = {'comment_id', ARGV[1], 'actor', 'reporter:' .. ARGV[2], 'from', status,

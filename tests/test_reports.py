@@ -102,6 +102,28 @@ def test_a_comment_past_the_threshold_is_queued_even_if_hiding_never_runs(client
     assert r.hget(keys.comment(cid), "status") == "published"
     assert r.zscore(keys.queue("reported"), cid) is not None
 
+    # The site retries the report it got an error for: the repeat finishes the hiding.
+    monkeypatch.undo()
+    retried = reports.report_comment(r, cid, reporter_id="fiable-1", reason="insult", note=None,
+                                     rules=Rules(hide_threshold=2.0), priority=Priority())
+    assert retried.duplicate and retried.comment_status == "hidden"
+    assert r.hget(keys.comment(cid), "status") == "hidden"
+    assert r.hget(keys.comment(cid), "report_count") == "1"
+    last = r.xrevrange(keys.comment_history(cid), count=1)[0][1]
+    assert (last["from"], last["to"], last["actor"]) == ("published", "hidden", "reports")
+
+
+def test_a_repeated_report_does_not_hide_what_a_moderator_restored(client, r, site_headers, mod_headers):
+    cid = published(client, r, site_headers)
+    for name in ("fiable-1", "fiable-2", "fiable-3"):
+        make_proven(r, name)
+        report(client, site_headers, cid, name)
+    assert r.hget(keys.comment(cid), "status") == "hidden"
+    assert decide(client, mod_headers, cid, "approve", r=r).status_code == 200
+    again = report(client, site_headers, cid, "fiable-3").get_json()
+    assert again["duplicate"] is True and again["comment_status"] == "published"
+    assert r.hget(keys.comment(cid), "status") == "published"
+
 
 def test_reliable_reporters_and_a_brigade_add_up_only_to_the_cap(client, r, site_headers):
     cid = published(client, r, site_headers)

@@ -2,7 +2,9 @@
 
 A report costs two round trips: one read (the comment's text, toxicity and age, and the
 reporter's record), then the REPORT script, which does everything else atomically (see
-`moderation.keys`). Hiding is a TRANSITION run after it when the script says so.
+`moderation.keys`). Hiding is a TRANSITION run after it when the script says so; if the
+process dies in between, the comment already waits in the reported queue, and the site's
+retry of the same report (a repeat, otherwise a no-op) runs the hiding it missed.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def report_comment(r: redis.Redis, comment_id: str, *, reporter_id: str, reason:
                               headers={"Retry-After": str(retry_after)})
     if code == "duplicate":
         return Reported(True, None, status)
-    if code == "hide":
+    if code in ("hide", "retry_hide"):
         # Not in the script: TRANSITION owns every status change. If someone decided the
         # comment in between, `expected` makes this a no-op and their decision stands.
         moved = comments.transition(
@@ -109,4 +111,6 @@ def report_comment(r: redis.Redis, comment_id: str, *, reporter_id: str, reason:
             reason=f"report score {float(score):.2f} ≥ hiding threshold {rules.hide_threshold:g}",
             queue="reported", priority=float(prio), now=now)
         status = moved.status or status
+    if code == "retry_hide":
+        return Reported(True, None, status)
     return Reported(False, weight, status)
