@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     for system, kind, acc, f1, auc in sorted([*rows, ours], key=lambda r: -r[2]):
         mark = "**" if system == ours[0] else ""
         print(f"| {mark + system + mark:<66} | {kind:<24} | {acc:>8.3f} | {f1:>10.3f} | {_cell(auc):>7} |")
+    print(f"\non the held-out file, comments {models.group_summary(result['group_mentions'])}")
     cv = clf.metadata["cv"]
     print(f"\ncross-validated on {cv['register']} (training data), one fold split: ROC-AUC "
           f"{_cell(cv['register_oof']['at_operating']['roc_auc'])} accuracy {cv['register_oof']['at_operating']['accuracy']:.3f}")

@@ -15,7 +15,7 @@ from models.artifact import load as _load_artifact
 from models.artifact import save as _save_artifact
 from models.classifier import Classifier
 from models.data import LABELS
-from models.evaluation import Goals, evaluate
+from models.evaluation import Goals, evaluate, group_summary
 from models.normalize import normalize
 from models.training import Params
 from models.training import train as _train
@@ -24,7 +24,7 @@ DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "model.skops"
 
 __all__ = [
     "LABELS", "ArtifactError", "Classifier", "Goals", "ModelVersionError", "Params",
-    "default_path", "evaluate", "load", "normalize", "train",
+    "default_path", "evaluate", "group_summary", "load", "normalize", "train",
 ]
 
 

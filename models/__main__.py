@@ -43,6 +43,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             f"{result['file']}: rows {result['rows']} roc_auc {_format(result['roc_auc'])} "
             f"accuracy {result['accuracy']:.3f} f1 {result['f1']:.3f} (threshold {result['threshold']:.3f})"
         )
+        print(f"  {models.group_summary(result['group_mentions'])}")
         for name, accuracy in result.get("per_functionality", {}).items():
             print(f"  {name:<22} accuracy {accuracy:.3f}")
     return 0

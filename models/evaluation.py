@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from models.data import Dataset, read_rows
+from models.groups import names_group
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,40 @@ def metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float |
         "accuracy": float(accuracy_score(y, predicted)),
         "f1": float(f1_score(y, predicted, zero_division=0)),
     }
+
+
+def group_error_rates(y: np.ndarray, p: np.ndarray, threshold: float, named: np.ndarray) -> dict:
+    """Error rates at ``threshold`` of the rows that name a group (``named``) beside the others:
+    the share of acceptable rows flagged toxic and of toxic rows missed (None without such rows).
+
+    A gap in the first is the classifier holding comments for the groups they mention.
+    """
+    y, flagged, named = np.asarray(y).astype(bool), np.asarray(p) >= threshold, np.asarray(named, dtype=bool)
+
+    def share(mask: np.ndarray, of: np.ndarray) -> float | None:
+        return float(mask[of].mean()) if of.any() else None
+
+    return {
+        "rows": int(named.sum()),
+        "acceptable": int((named & ~y).sum()),
+        "acceptable_flagged": share(flagged, named & ~y),
+        "others_acceptable_flagged": share(flagged, ~named & ~y),
+        "toxic_missed": share(~flagged, named & y),
+        "others_toxic_missed": share(~flagged, ~named & y),
+    }
+
+
+def group_summary(rates: dict) -> str:
+    """One line comparing the rows that name a group with the others (``group_error_rates``)."""
+
+    def percent(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.0%}"
+
+    return (
+        f"naming a group: {rates['rows']} rows ({rates['acceptable']} acceptable); acceptable flagged {percent(rates['acceptable_flagged'])} "
+        f"(others {percent(rates['others_acceptable_flagged'])}), toxic missed "
+        f"{percent(rates['toxic_missed'])} (others {percent(rates['others_toxic_missed'])})"
+    )
 
 
 def prior_weights(y: np.ndarray, prior: float) -> np.ndarray:
@@ -191,14 +226,18 @@ def median_thresholds(choices: list[dict[str, float]]) -> dict[str, float]:
 def evaluate(clf, path: str | os.PathLike) -> dict:
     """Score a labelled CSV with ``clf``: rows, ROC-AUC, accuracy and F1 at the operating threshold.
 
-    When the file has a ``functionality`` column (HateCheck), the accuracy of
-    each functionality is added under ``per_functionality``.
+    The error rates of the rows naming a group beside the others' are added
+    under ``group_mentions`` (``group_error_rates``).  When the file has a
+    ``functionality`` column (HateCheck), the accuracy of each functionality is
+    added under ``per_functionality``.
     """
     rows = read_rows(path)
     y = np.array([int(float(r["label"])) for r in rows])
     p = np.array([s["toxicity"] for s in clf.score([r["text"] for r in rows])])
     threshold = clf.thresholds["operating"]
     result = {"file": os.fspath(path), **metrics(y, p, threshold), "threshold": threshold}
+    named = np.array([names_group(r["text"]) for r in rows], dtype=bool)
+    result["group_mentions"] = group_error_rates(y, p, threshold, named)
     if rows and "functionality" in rows[0]:
         groups: dict[str, list[int]] = defaultdict(list)
         for i, r in enumerate(rows):

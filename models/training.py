@@ -16,9 +16,11 @@ from sklearn.pipeline import Pipeline
 
 from models.data import LABELS, PROJECT_ROOT, SITE_PREFIX, Dataset, load_training_data
 from models.evaluation import (
-    Goals, choose_thresholds, cross_validate, decision_estimates, median_thresholds, metrics, register_oof,
+    Goals, choose_thresholds, cross_validate, decision_estimates, group_error_rates, median_thresholds, metrics,
+    register_oof,
 )
 from models.features import Normalizer, build_features
+from models.groups import names_group
 from models.heads import LabelHeads
 from models.spam import FEATURE_NAMES
 from models.vectors import PACKAGE as VECTORS_PACKAGE
@@ -167,6 +169,10 @@ def train(
     per_split = [metrics(y, oof, c["operating"]) for (y, oof), c in zip(splits, choices)]
     pipeline = fit_pipeline(data, params)
     heads = pipeline.named_steps["heads"]
+    register_rows = data.sources == cv["register"]
+    if not register_rows.any():  # no register file (seeds only): the CV ran on all rows
+        register_rows[:] = True
+    named = np.array([names_group(t) for t, keep in zip(data.texts, register_rows) if keep])
     metadata = {
         "labels": list(LABELS),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -191,6 +197,8 @@ def train(
                 ),
                 # The same cuts on the forum file as it is (half toxic).
                 "decisions_as_sampled": decision_estimates(cv["y"], cv["oof"], thresholds, float(np.mean(cv["y"]))),
+                # Comments naming a group beside the others: is a mention alone held against them?
+                "group_mentions": group_error_rates(cv["y"], cv["oof"], thresholds["operating"], named),
             },
             "leave_one_file_out_at_0.5": cv["leave_one_file_out"],
             # Each fold split (seeds 0..repeats-1) at its own accuracy-maximising cut.

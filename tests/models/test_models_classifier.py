@@ -13,6 +13,7 @@ import pytest
 
 import models
 from models.data import LABELS, SEEDS_PATH
+from models.groups import names_group
 
 TOXIC = "Espèce de c0nnnnard, je vais te faire la peau."
 CLEAN = "Merci pour cet article très complet sur le budget de la ville."
@@ -55,6 +56,9 @@ def test_thresholds_are_ordered_and_their_goals_recorded(clf: models.Classifier)
     assert meta["deployment_prior"] == meta["goals"]["deployment_prior"] == models.Goals().deployment_prior
     decisions = meta["cv"]["register_oof"]["decisions_at_deployment_prior"]
     assert decisions["auto_published_share"] + decisions["auto_rejected_share"] + decisions["review_share"] == pytest.approx(1)
+    with open(SEEDS_PATH, encoding="utf-8") as handle:
+        naming = sum(names_group(row["text"]) for row in csv.DictReader(handle))
+    assert meta["cv"]["register_oof"]["group_mentions"]["rows"] == naming > 0
     # The operating cut is the median of the cuts chosen on each fold split.
     assert t["operating"] == pytest.approx(float(np.median(meta["cv"]["register_repeats"]["operating_per_split"])))
 
@@ -196,6 +200,23 @@ def test_evaluate_reports_per_functionality(clf: models.Classifier, tmp_path: Pa
     assert result["rows"] == 3
     assert 0.0 <= result["accuracy"] <= 1.0
     assert set(result["per_functionality"]) == {"insult", "neutral"}
+
+
+def test_evaluate_reports_comments_naming_a_group_apart(artifact: Path, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "groups.csv",
+        ["text", "label"],
+        [["Les musulmans du quartier ont ouvert une épicerie solidaire.", 0],
+         ["Les réfugiés méritent notre accueil.", 0], [TOXIC, 1], [CLEAN, 0]],
+    )
+    rates = models.evaluate(models.load(artifact), path)["group_mentions"]
+    assert (rates["rows"], rates["acceptable"]) == (2, 2)
+    assert rates["toxic_missed"] is None and rates["others_toxic_missed"] is not None
+    out = subprocess.run(
+        [sys.executable, "-m", "models", "evaluate", str(path), "--model", str(artifact)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "naming a group: 2 rows (2 acceptable); acceptable flagged" in out
 
 
 def test_cli_evaluate_prints_one_json_object_per_file(artifact: Path, tmp_path: Path) -> None:
