@@ -327,6 +327,76 @@ def test_admin_manages_clients_terms_and_thresholds(client, r, app):
     assert policy.reject_above == app.extensions["classifier"].thresholds["reject_above"]
 
 
+def test_admin_manages_moderator_accounts(app, client, r):
+    make_moderator(r, "admin@exemple.fr", role="admin")
+    sign_in(client, "admin@exemple.fr")
+    token = page_token(client, "/dashboard/admin")
+    created = client.post("/dashboard/admin/moderators", data={"csrf_token": token, "email": " Paul@Exemple.fr ",
+                                                                "role": "moderator"})
+    first = re.search(r'id="password">([^<]+)<', created.get_data(as_text=True)).group(1)
+    assert accounts.get_moderator(r, "paul@exemple.fr").role == "moderator"
+    assert first not in client.get("/dashboard/admin").get_data(as_text=True)  # shown once only
+    again = client.post("/dashboard/admin/moderators", data={"csrf_token": token, "email": "paul@exemple.fr",
+                                                              "role": "admin"}, follow_redirects=True)
+    assert "existe déjà" in again.get_data(as_text=True)
+    assert accounts.authenticate(r, "paul@exemple.fr", first).moderator  # not reset by the attempt
+
+    paul = app.test_client()
+    assert sign_in(paul, "paul@exemple.fr", first).status_code == 302
+    assert paul.get("/dashboard/queues").status_code == 200
+    reset = client.post("/dashboard/admin/moderators/paul@exemple.fr/password", data={"csrf_token": token})
+    second = re.search(r'id="password">([^<]+)<', reset.get_data(as_text=True)).group(1)
+    assert paul.get("/dashboard/queues").status_code == 302  # the old password's session is over
+    assert not accounts.authenticate(r, "paul@exemple.fr", first).moderator
+    assert sign_in(paul, "paul@exemple.fr", second).status_code == 302
+
+    client.post("/dashboard/admin/moderators/paul@exemple.fr/role", data={"csrf_token": token, "role": "admin"})
+    assert accounts.get_moderator(r, "paul@exemple.fr").is_admin
+    assert paul.get("/dashboard/admin").status_code == 200  # same password, session kept
+
+    client.post("/dashboard/admin/moderators/paul@exemple.fr/delete", data={"csrf_token": token})
+    assert accounts.get_moderator(r, "paul@exemple.fr") is None
+    assert paul.get("/dashboard/queues").status_code == 302
+
+
+def test_the_last_admin_cannot_be_removed_or_demoted(client, r):
+    make_moderator(r, "admin@exemple.fr", role="admin")
+    make_moderator(r, "claire@exemple.fr")
+    sign_in(client, "admin@exemple.fr")
+    token = page_token(client, "/dashboard/admin")
+    own = client.post("/dashboard/admin/moderators/admin@exemple.fr/delete", data={"csrf_token": token},
+                      follow_redirects=True)
+    assert "votre propre compte" in own.get_data(as_text=True)
+    demoted = client.post("/dashboard/admin/moderators/admin@exemple.fr/role",
+                          data={"csrf_token": token, "role": "moderator"}, follow_redirects=True)
+    assert "dernier administrateur" in demoted.get_data(as_text=True)
+    assert accounts.get_moderator(r, "admin@exemple.fr").is_admin
+    # With a second admin, the first may step down.
+    client.post("/dashboard/admin/moderators/claire@exemple.fr/role", data={"csrf_token": token, "role": "admin"})
+    client.post("/dashboard/admin/moderators/admin@exemple.fr/role", data={"csrf_token": token, "role": "moderator"})
+    assert not accounts.get_moderator(r, "admin@exemple.fr").is_admin
+
+
+def test_moderators_cannot_manage_accounts(signed_in, r):
+    token = page_token(signed_in)
+    resp = signed_in.post("/dashboard/admin/moderators", data={"csrf_token": token, "email": "x@exemple.fr",
+                                                                "role": "admin"})
+    assert resp.status_code == 403
+    assert accounts.get_moderator(r, "x@exemple.fr") is None
+    assert signed_in.post("/dashboard/admin/moderators/claire@exemple.fr/role",
+                          data={"csrf_token": token, "role": "admin"}).status_code == 403
+    assert not accounts.get_moderator(r, "claire@exemple.fr").is_admin
+
+
+def test_account_addresses_are_escaped_on_the_admin_page(client, r):
+    make_moderator(r, "admin@exemple.fr", role="admin")
+    make_moderator(r, '"><script>alert(1)</script>@exemple.fr')
+    sign_in(client, "admin@exemple.fr")
+    page = client.get("/dashboard/admin").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;@exemple.fr" in page
+
+
 def test_thresholds_are_cached_like_terms(r):
     cache = thresholds.ThresholdsCache(60)
     assert cache.get(r) == {}

@@ -270,3 +270,22 @@ class _ApiClient:
 
     def post(self, path: str, json: dict, headers: dict):
         return requests.post(self.base_url + path, json=json, headers=headers, timeout=10)
+
+
+def test_an_admin_creates_an_account_that_can_sign_in(browser, page, r):
+    make_moderator(r, "chef@exemple.fr", role="admin")
+    sign_in(page, "chef@exemple.fr", path="/dashboard/admin")
+    page.wait_for_url("**/dashboard/admin")
+    page.fill("#moderator-create input[name=email]", "nouvelle@exemple.fr")
+    page.click("#moderator-create button[type=submit]")
+    password = page.inner_text("#password")
+    assert "nouvelle@exemple.fr" in page.locator("h1").inner_text()
+    page.click("text=Retour à l'administration")
+    assert "nouvelle@exemple.fr" in page.inner_text("#moderators")
+    assert password not in page.content()
+
+    other = browser.new_context(base_url=page.url.split("/dashboard")[0]).new_page()
+    sign_in(other, "nouvelle@exemple.fr", password)
+    other.wait_for_url("**/dashboard/queues/review")
+    assert "Administration" not in other.content()  # created as a moderator
+    other.context.close()

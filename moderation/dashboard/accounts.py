@@ -93,6 +93,26 @@ def delete_moderator(r: redis.Redis, email: str) -> bool:
     return bool(r.hdel(keys.MODERATORS, normalise(email)))
 
 
+def set_role(r: redis.Redis, email: str, role: str) -> Moderator | None:
+    """Change an account's role, keeping its password (and so its sessions); None if unknown."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    email = normalise(email)
+    raw = r.hget(keys.MODERATORS, email)
+    if raw is None:
+        return None
+    record = {**json.loads(raw), "role": role}
+    r.hset(keys.MODERATORS, email, json.dumps(record))
+    return _from_record(record)
+
+
+def is_last_admin(r: redis.Redis, email: str) -> bool:
+    """Whether ``email`` is the only admin left: removing or demoting it would leave no one
+    able to manage accounts, clients or thresholds from the dashboard."""
+    admins = [m.email for m in list_moderators(r) if m.is_admin]
+    return admins == [normalise(email)]
+
+
 def authenticate(r: redis.Redis, email: str, password: str) -> SignIn:
     """Check a password, counting failures per account: LOGIN_MAX_FAILURES within
     LOGIN_LOCKOUT_SECONDS lock the account (even for the right password) until they expire.

@@ -1,13 +1,13 @@
-"""Admins' pages: API clients, term lists and decision thresholds."""
+"""Admins' pages: moderator accounts, API clients, term lists and decision thresholds."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from .. import auth, keys, terms, thresholds
 from ..errors import Conflict, NotFound
 from ..redis_client import get_redis
-from . import admin_required, bp
+from . import accounts, admin_required, bp, labels
 
 
 @bp.route("/admin")
@@ -26,10 +26,75 @@ def admin_page():
             pipe.smembers(keys.terms(kind))
         term_sets = pipe.execute()
     return render_template(
-        "dashboard/admin.html", clients=auth.list_clients(r), scopes=auth.SCOPES,
+        "dashboard/admin.html", moderators=accounts.list_moderators(r), roles=accounts.ROLES,
+        clients=auth.list_clients(r), scopes=auth.SCOPES,
         terms={kind: sorted(found) for kind, found in zip(keys.TERM_KINDS, term_sets)},
         overrides=overrides, effective=effective, model_thresholds=clf.thresholds,
         cache_seconds=config["TERMS_CACHE_SECONDS"])
+
+
+def _back(message: str, category: str):
+    flash(message, category)
+    return redirect(url_for("dashboard.admin_page"))
+
+
+def _show_password(email: str, password: str, created: bool):
+    # Rendered, not redirected: the password exists only in this answer; Redis keeps its hash.
+    return render_template("dashboard/password.html", email=email, password=password, created=created)
+
+
+@bp.route("/admin/moderators", methods=["POST"])
+@admin_required
+def moderator_create():
+    r = get_redis()
+    email, role = request.form.get("email", ""), request.form.get("role", "moderator")
+    if accounts.get_moderator(r, email):
+        return _back(f"Le compte {accounts.normalise(email)} existe déjà.", "error")
+    password = accounts.generate_password()
+    try:
+        moderator = accounts.create_moderator(r, email, password, role)
+    except ValueError:
+        return _back("Compte non créé : donnez une adresse e-mail et un rôle connu.", "error")
+    return _show_password(moderator.email, password, created=True)
+
+
+@bp.route("/admin/moderators/<email>/password", methods=["POST"])
+@admin_required
+def moderator_password(email: str):
+    r = get_redis()
+    moderator = accounts.get_moderator(r, email)
+    if moderator is None:
+        return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
+    password = accounts.generate_password()
+    accounts.create_moderator(r, moderator.email, password, moderator.role)
+    return _show_password(moderator.email, password, created=False)
+
+
+@bp.route("/admin/moderators/<email>/role", methods=["POST"])
+@admin_required
+def moderator_role(email: str):
+    r = get_redis()
+    role = request.form.get("role", "")
+    if role not in accounts.ROLES:
+        return _back("Rôle inconnu.", "error")
+    if role != "admin" and accounts.is_last_admin(r, email):
+        return _back("C'est le dernier administrateur : nommez-en un autre avant.", "error")
+    if accounts.set_role(r, email, role) is None:
+        return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
+    return _back(f"{accounts.normalise(email)} est désormais {labels.ROLES[role]}.", "ok")
+
+
+@bp.route("/admin/moderators/<email>/delete", methods=["POST"])
+@admin_required
+def moderator_delete(email: str):
+    r = get_redis()
+    if accounts.normalise(email) == g.moderator.email:
+        return _back("Vous ne pouvez pas supprimer votre propre compte.", "error")
+    if accounts.is_last_admin(r, email):
+        return _back("C'est le dernier administrateur : nommez-en un autre avant.", "error")
+    if not accounts.delete_moderator(r, email):
+        return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
+    return _back(f"Compte {accounts.normalise(email)} supprimé ; ses sessions sont closes.", "ok")
 
 
 @bp.route("/admin/clients", methods=["POST"])
