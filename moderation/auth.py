@@ -26,6 +26,8 @@ SCOPES = ("comments:write", "reports:write", "moderation", "analyze")
 class Client:
     name: str
     scopes: frozenset[str]
+    # Perspective requests per second for this key; None: MODERATION_PERSPECTIVE_QPS.
+    qps: float | None = None
 
 
 def hash_token(token: str) -> str:
@@ -33,23 +35,53 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_client(r: redis.Redis, name: str, scopes: list[str]) -> str:
+MAX_QPS = 100_000.0
+
+
+def _check_qps(qps: float | None) -> None:
+    if qps is not None and not 0 < qps <= MAX_QPS:
+        raise ValueError("the quota is a number of requests per second above 0")
+
+
+def create_client(r: redis.Redis, name: str, scopes: list[str], qps: float | None = None) -> str:
     """Register a client and return its token; only the token's hash is stored."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(SCOPES)}")
+    _check_qps(qps)
     existing = r.hget(keys.CLIENTS, name)
     if existing and not json.loads(existing).get("revoked_at"):
         raise Conflict(f"client {name!r} already exists; revoke it first")
     token = "mod_" + secrets.token_urlsafe(32)
     digest = hash_token(token)
     record = {"name": name, "scopes": sorted(set(scopes)), "token_sha256": digest,
-              "created_at": time.time(), "revoked_at": None}
+              "created_at": time.time(), "revoked_at": None, "qps": qps}
+    lookup = {"client": name, "scopes": " ".join(record["scopes"])}
+    if qps is not None:
+        lookup["qps"] = repr(float(qps))
     with r.pipeline() as pipe:
         pipe.hset(keys.CLIENTS, name, json.dumps(record))
-        pipe.hset(keys.token(digest), mapping={"client": name, "scopes": " ".join(record["scopes"])})
+        pipe.hset(keys.token(digest), mapping=lookup)
         pipe.execute()
     return token
+
+
+def set_quota(r: redis.Redis, name: str, qps: float | None) -> None:
+    """Give an active client its own Perspective quota, or (None) the configured one back.
+    API processes see it once their cached lookup of the key expires."""
+    _check_qps(qps)
+    raw = r.hget(keys.CLIENTS, name)
+    record = json.loads(raw) if raw else None
+    if record is None or record.get("revoked_at"):
+        raise NotFound(f"no active client named {name!r}")
+    record["qps"] = qps
+    with r.pipeline() as pipe:
+        pipe.hset(keys.CLIENTS, name, json.dumps(record))
+        if qps is None:
+            pipe.hdel(keys.token(record["token_sha256"]), "qps")
+        else:
+            pipe.hset(keys.token(record["token_sha256"]), "qps", repr(float(qps)))
+        pipe.execute()
 
 
 def list_clients(r: redis.Redis) -> list[dict]:
@@ -84,7 +116,8 @@ class TokenCache:
         if hit and hit[0] > now:
             return hit[1]
         found = r.hgetall(keys.token(digest))
-        client = Client(found["client"], frozenset(found["scopes"].split())) if found else None
+        client = (Client(found["client"], frozenset(found["scopes"].split()),
+                         float(found["qps"]) if "qps" in found else None) if found else None)
         with self._lock:
             if len(self._entries) > 10_000:  # bounded: random bad tokens must not grow memory
                 self._entries.clear()
@@ -124,23 +157,43 @@ clients_cli = AppGroup("clients", help="Manage API clients and their tokens.")
 @clients_cli.command("create")
 @click.argument("name")
 @click.option("--scopes", required=True, help=f"Comma-separated, among: {', '.join(SCOPES)}.")
-def create_command(name: str, scopes: str) -> None:
+@click.option("--qps", type=float, default=None,
+              help="Its own Perspective quota, in requests per second (default: MODERATION_PERSPECTIVE_QPS).")
+def create_command(name: str, scopes: str, qps: float | None) -> None:
     """Create a client and print its token (shown only this once)."""
     with cli_redis() as r:
         try:
-            token = create_client(r, name, [s.strip() for s in scopes.split(",") if s.strip()])
+            token = create_client(r, name, [s.strip() for s in scopes.split(",") if s.strip()], qps)
         except (ValueError, Conflict) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(token)
 
 
+@clients_cli.command("quota")
+@click.argument("name")
+@click.argument("qps")
+def quota_command(name: str, qps: str) -> None:
+    """Set a client's Perspective quota in requests per second, or `default` for the configured one."""
+    try:
+        value = None if qps == "default" else float(qps)
+    except ValueError as exc:
+        raise click.ClickException("the quota is a number of requests per second, or `default`") from exc
+    with cli_redis() as r:
+        try:
+            set_quota(r, name, value)
+        except (ValueError, NotFound) as exc:
+            raise click.ClickException(getattr(exc, "detail", str(exc))) from exc
+    click.echo(f"{name}\t{'default' if value is None else f'{value:g} requests/s'}")
+
+
 @clients_cli.command("list")
 def list_command() -> None:
-    """List clients, their scopes and whether they are revoked."""
+    """List clients, their scopes, Perspective quota and whether they are revoked."""
     with cli_redis() as r:
         for c in list_clients(r):
             state = "revoked" if c.get("revoked_at") else "active"
-            click.echo(f"{c['name']}\t{','.join(c['scopes'])}\t{state}")
+            quota = "default" if c.get("qps") is None else f"{c['qps']:g}/s"
+            click.echo(f"{c['name']}\t{','.join(c['scopes'])}\t{quota}\t{state}")
 
 
 @clients_cli.command("revoke")

@@ -40,16 +40,32 @@ def test_cli_create_list_revoke(app, runner, r):
     assert token.startswith("mod_")
 
     listed = runner.invoke(args=["clients", "list"])
-    assert "lemonde\tcomments:write,reports:write\tactive" in listed.output
+    assert "lemonde\tcomments:write,reports:write\tdefault\tactive" in listed.output
 
     client = app.test_client()
     assert client.post("/v1/comments", json=BODY, headers={"Authorization": f"Bearer {token}"}).status_code == 202
 
     revoked = runner.invoke(args=["clients", "revoke", "lemonde"])
     assert revoked.exit_code == 0
-    assert "lemonde\tcomments:write,reports:write\trevoked" in runner.invoke(args=["clients", "list"]).output
+    assert "lemonde\tcomments:write,reports:write\tdefault\trevoked" in runner.invoke(args=["clients", "list"]).output
     app.extensions["token_cache"]._entries.clear()  # as after TOKEN_CACHE_SECONDS
     assert client.post("/v1/comments", json=BODY, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_cli_sets_a_clients_own_perspective_quota(runner, r):
+    assert runner.invoke(args=["clients", "create", "coral", "--scopes", "analyze", "--qps", "50"]).exit_code == 0
+    assert "coral\tanalyze\t50/s\tactive" in runner.invoke(args=["clients", "list"]).output
+    set_back = runner.invoke(args=["clients", "quota", "coral", "default"])
+    assert set_back.exit_code == 0, set_back.output
+    assert "coral\tanalyze\tdefault\tactive" in runner.invoke(args=["clients", "list"]).output
+    assert runner.invoke(args=["clients", "quota", "coral", "2.5"]).exit_code == 0
+    assert "coral\tanalyze\t2.5/s\tactive" in runner.invoke(args=["clients", "list"]).output
+    for bad in ("0", "-3", "beaucoup", "nan"):
+        result = runner.invoke(args=["clients", "quota", "coral", "--", bad])
+        assert result.exit_code != 0 and "requests per second" in result.output
+    assert "coral\tanalyze\t2.5/s\tactive" in runner.invoke(args=["clients", "list"]).output
+    unknown = runner.invoke(args=["clients", "quota", "nobody", "3"])
+    assert unknown.exit_code != 0 and "no active client" in unknown.output
 
 
 def test_cli_refuses_unknown_scope_and_duplicate_name(runner):
@@ -79,7 +95,7 @@ def test_cli_starts_the_embedded_redis_when_none_is_configured(tmp_path):
     proc = embedded_redis.start(var)  # as `make run` would, on the same append-only file
     try:
         listed = app.test_cli_runner().invoke(args=["clients", "list"])
-        assert "site\tcomments:write\tactive" in listed.output
+        assert "site\tcomments:write\tdefault\tactive" in listed.output
     finally:
         app.extensions["redis"].connection_pool.disconnect()
         embedded_redis.stop(proc)

@@ -305,6 +305,15 @@ def test_admin_manages_clients_terms_and_thresholds(client, r, app):
     shown = re.search(r'id="token">(mod_[^<]+)<', created.get_data(as_text=True)).group(1)
     assert client.get("/v1/queues", headers={"Authorization": f"Bearer {shown}"}).status_code == 200
     assert shown not in client.get("/dashboard/admin").get_data(as_text=True)
+    client.post("/dashboard/admin/clients/outil/quota", data={"csrf_token": token, "qps": "2,5"})
+    # the page shows the quota in its field
+    assert 'value="2.5"' in client.get("/dashboard/admin").get_data(as_text=True)
+    bad = client.post("/dashboard/admin/clients/outil/quota", data={"csrf_token": token, "qps": "0"},
+                      follow_redirects=True)
+    assert "supérieur à 0" in bad.get_data(as_text=True)
+    assert json.loads(r.hget(keys.CLIENTS, "outil"))["qps"] == 2.5
+    client.post("/dashboard/admin/clients/outil/quota", data={"csrf_token": token, "qps": ""})
+    assert json.loads(r.hget(keys.CLIENTS, "outil"))["qps"] is None
     client.post("/dashboard/admin/clients/outil/revoke", data={"csrf_token": token})
     assert json.loads(r.hget(keys.CLIENTS, "outil"))["revoked_at"]
 

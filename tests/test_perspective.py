@@ -260,6 +260,22 @@ def test_quota_per_key(r, app_config, client):
     assert call(limited, "analyze", coral_analyze_body("Bonjour"), fine).status_code == 200  # per key
 
 
+def test_a_key_with_its_own_quota(r, app_config):
+    app = create_app({**app_config, "PERSPECTIVE_QPS": 2, "TOKEN_CACHE_SECONDS": 0})
+    caller = app.test_client()
+    tight = auth.create_client(r, "petit-site", ["analyze"], qps=1)
+    wide = auth.create_client(r, "coral", ["analyze"], qps=5)
+    assert [call(caller, "analyze", coral_analyze_body("Bonjour"), tight).status_code for _ in range(2)] == [200, 429]
+    assert [call(caller, "analyze", coral_analyze_body("Bonjour"), wide).status_code
+            for _ in range(5)] == [200] * 5  # above the configured 2
+    google_error(call(caller, "analyze", coral_analyze_body("Bonjour"), wide), 429, "RESOURCE_EXHAUSTED")
+    # Back to the configured quota: the bucket is refilled up to 2, not 5.
+    auth.set_quota(r, "coral", None)
+    r.delete(keys.perspective_quota("coral"))
+    assert [call(caller, "analyze", coral_analyze_body("Bonjour"), wide).status_code
+            for _ in range(3)] == [200, 200, 429]
+
+
 BAD_BODIES = [
     b"{not json", b"", b"null", b"[]", b'"text"', b"42",
     {"comment": "texte"}, {"comment": None}, {"comment": {"text": 12}}, {"comment": {"text": ["a"]}},

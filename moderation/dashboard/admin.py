@@ -29,6 +29,7 @@ def admin_page():
         "dashboard/admin.html", moderators=accounts.list_moderators(r), roles=accounts.ROLES,
         clients=auth.list_clients(r), scopes=auth.SCOPES,
         terms={kind: sorted(found) for kind, found in zip(keys.TERM_KINDS, term_sets)},
+        default_qps=config["PERSPECTIVE_QPS"],
         overrides=overrides, effective=effective, model_thresholds=clf.thresholds,
         cache_seconds=config["TERMS_CACHE_SECONDS"])
 
@@ -106,12 +107,44 @@ def client_create():
         flash("Donnez un nom au client.", "error")
         return redirect(url_for("dashboard.admin_page"))
     try:
-        token = auth.create_client(get_redis(), name, scopes)
+        qps = _quota()
+    except ValueError:
+        return _back(QUOTA_HINT, "error")
+    try:
+        token = auth.create_client(get_redis(), name, scopes, qps)
     except (ValueError, Conflict) as exc:
         flash(f"Client non créé : {getattr(exc, 'detail', exc)}", "error")
         return redirect(url_for("dashboard.admin_page"))
     # Rendered, not redirected: the token exists only in this answer and is never stored.
     return render_template("dashboard/token.html", name=name, token=token)
+
+
+QUOTA_HINT = "Le quota est un nombre de requêtes par seconde supérieur à 0, ou vide pour le défaut."
+
+
+def _quota() -> float | None:
+    """The form's Perspective quota: None when left empty; ValueError when not a number."""
+    raw = request.form.get("qps", "").strip().replace(",", ".")
+    if not raw:
+        return None
+    value = float(raw)
+    if not 0 < value <= auth.MAX_QPS:
+        raise ValueError(raw)
+    return value
+
+
+@bp.route("/admin/clients/<name>/quota", methods=["POST"])
+@admin_required
+def client_quota(name: str):
+    try:
+        qps = _quota()
+        auth.set_quota(get_redis(), name, qps)
+    except ValueError:
+        return _back(QUOTA_HINT, "error")
+    except NotFound:
+        return _back(f"Aucun client actif nommé {name}.", "error")
+    shown = "le quota par défaut" if qps is None else f"{qps:g} requêtes/s"
+    return _back(f"Client {name} : {shown} (effectif sous {current_app.config['TOKEN_CACHE_SECONDS']:g} s).", "ok")
 
 
 @bp.route("/admin/clients/<name>/revoke", methods=["POST"])

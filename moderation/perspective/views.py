@@ -52,9 +52,13 @@ def require_key(view):
     return wrapper
 
 
+def _qps() -> float:
+    """The key's own quota, else the configured one."""
+    return g.client.qps or current_app.config["PERSPECTIVE_QPS"]
+
+
 def _take_quota() -> None:
-    config = current_app.config
-    wait = store.take(get_redis(), g.client.name, config["PERSPECTIVE_QPS"])
+    wait = store.take(get_redis(), g.client.name, _qps())
     if wait:
         raise analysis.quota_error(g.client.name, wait)
 
@@ -109,7 +113,7 @@ class SuggestScore(MethodView):
         text, scores = analysis.check_suggest(data, config["PERSPECTIVE_MAX_TEXT_BYTES"])
         context = [e["text"] for e in (data["context"] or {}).get("entries", []) if e.get("text")]
         wait, _ = store.suggest(
-            get_redis(), g.client.name, config["PERSPECTIVE_QPS"], text=text, scores=scores,
+            get_redis(), g.client.name, _qps(), text=text, scores=scores,
             labels=analysis.LABEL_OF, languages=[analysis.normalize_language(c) for c in data["languages"]],
             community_id=data["community_id"], client_token=data["client_token"], context=context,
             model_version=get_classifier().version)
