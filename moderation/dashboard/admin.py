@@ -39,6 +39,20 @@ def _back(message: str, category: str):
     return redirect(url_for("dashboard.admin_page"))
 
 
+QUOTA_HINT = "Le quota est un nombre de requêtes par seconde supérieur à 0, ou vide pour le défaut."
+
+
+def _quota() -> float | None:
+    """The form's Perspective quota: None when left empty; ValueError when not a number."""
+    raw = request.form.get("qps", "").strip().replace(",", ".")
+    if not raw:
+        return None
+    value = float(raw)
+    if not 0 < value <= auth.MAX_QPS:
+        raise ValueError(raw)
+    return value
+
+
 def _show_password(email: str, password: str, created: bool):
     # Rendered, not redirected: the password exists only in this answer; Redis keeps its hash.
     return render_template("dashboard/password.html", email=email, password=password, created=created)
@@ -104,8 +118,7 @@ def client_create():
     name = request.form.get("name", "").strip()
     scopes = request.form.getlist("scopes")
     if not name:
-        flash("Donnez un nom au client.", "error")
-        return redirect(url_for("dashboard.admin_page"))
+        return _back("Donnez un nom au client.", "error")
     try:
         qps = _quota()
     except ValueError:
@@ -113,24 +126,9 @@ def client_create():
     try:
         token = auth.create_client(get_redis(), name, scopes, qps)
     except (ValueError, Conflict) as exc:
-        flash(f"Client non créé : {getattr(exc, 'detail', exc)}", "error")
-        return redirect(url_for("dashboard.admin_page"))
+        return _back(f"Client non créé : {getattr(exc, 'detail', exc)}", "error")
     # Rendered, not redirected: the token exists only in this answer and is never stored.
     return render_template("dashboard/token.html", name=name, token=token)
-
-
-QUOTA_HINT = "Le quota est un nombre de requêtes par seconde supérieur à 0, ou vide pour le défaut."
-
-
-def _quota() -> float | None:
-    """The form's Perspective quota: None when left empty; ValueError when not a number."""
-    raw = request.form.get("qps", "").strip().replace(",", ".")
-    if not raw:
-        return None
-    value = float(raw)
-    if not 0 < value <= auth.MAX_QPS:
-        raise ValueError(raw)
-    return value
 
 
 @bp.route("/admin/clients/<name>/quota", methods=["POST"])
@@ -152,10 +150,9 @@ def client_quota(name: str):
 def client_revoke(name: str):
     try:
         auth.revoke_client(get_redis(), name)
-        flash(f"Client {name} révoqué (effectif sous {current_app.config['TOKEN_CACHE_SECONDS']:g} s).", "ok")
     except NotFound:
-        flash(f"Aucun client nommé {name}.", "error")
-    return redirect(url_for("dashboard.admin_page"))
+        return _back(f"Aucun client nommé {name}.", "error")
+    return _back(f"Client {name} révoqué (effectif sous {current_app.config['TOKEN_CACHE_SECONDS']:g} s).", "ok")
 
 
 @bp.route("/admin/terms", methods=["POST"])
@@ -163,16 +160,13 @@ def client_revoke(name: str):
 def terms_change():
     kind = request.form.get("kind")
     if kind not in keys.TERM_KINDS:
-        flash("Liste inconnue.", "error")
-        return redirect(url_for("dashboard.admin_page"))
+        return _back("Liste inconnue.", "error")
     items = [line.strip() for line in request.form.get("terms", "").splitlines() if line.strip()]
     if request.form.get("op") == "remove":
         count = terms.remove_terms(get_redis(), kind, items)
-        flash(f"{count} terme(s) retiré(s).", "ok")
-    else:
-        count = terms.add_terms(get_redis(), kind, items)
-        flash(f"{count} terme(s) ajouté(s).", "ok")
-    return redirect(url_for("dashboard.admin_page"))
+        return _back(f"{count} terme(s) retiré(s).", "ok")
+    count = terms.add_terms(get_redis(), kind, items)
+    return _back(f"{count} terme(s) ajouté(s).", "ok")
 
 
 def _threshold(field: str) -> float | None:
@@ -191,11 +185,8 @@ def thresholds_change():
     try:
         publish, reject = _threshold("publish_below"), _threshold("reject_above")
     except ValueError:
-        flash("Les seuils sont des nombres entre 0 et 1.", "error")
-        return redirect(url_for("dashboard.admin_page"))
+        return _back("Les seuils sont des nombres entre 0 et 1.", "error")
     if publish is not None and reject is not None and publish > reject:
-        flash("Le seuil de publication doit être inférieur ou égal au seuil de rejet.", "error")
-        return redirect(url_for("dashboard.admin_page"))
+        return _back("Le seuil de publication doit être inférieur ou égal au seuil de rejet.", "error")
     thresholds.set_overrides(get_redis(), publish, reject)
-    flash(f"Seuils enregistrés ; les workers les appliquent sous {current_app.config['TERMS_CACHE_SECONDS']:g} s.", "ok")
-    return redirect(url_for("dashboard.admin_page"))
+    return _back(f"Seuils enregistrés ; les workers les appliquent sous {current_app.config['TERMS_CACHE_SECONDS']:g} s.", "ok")
