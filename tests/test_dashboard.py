@@ -282,6 +282,24 @@ def test_statistics_from_the_audit_stream(signed_in, r, site_headers):
     assert signed_in.get("/dashboard/stats?period=30j").status_code == 200
 
 
+def test_statistics_compare_held_comments_naming_a_group_with_the_others(signed_in, r, site_headers):
+    texts = {"Les musulmans de mon quartier ont organisé la collecte.": "approve",
+             "Les réfugiés ont été bien accueillis à la mairie.": "approve",
+             "Les femmes sont toutes des idiotes.": "reject",
+             "Ce ministre est un incapable notoire.": "reject",
+             "Article bâclé, encore une fois.": "approve"}
+    token = page_token(signed_in)
+    for text, action in texts.items():
+        cid = in_review(signed_in, r, site_headers, text=text)
+        signed_in.post("/dashboard/decisions", json={"action": action, "reason_code": "insult",
+                                                     "items": [{"id": cid, "version": version(r, cid)}]},
+                       headers={"X-CSRFToken": token})
+    html = signed_in.get("/dashboard/stats?period=24h").get_data(as_text=True)
+    line = re.search(r'<li id="held-by-group">(.*?)</li>', html, re.S).group(1)
+    assert "<strong>67 %</strong> (2 sur 3)" in line.split("de ceux qui nomment")[0]
+    assert "<strong>50 %</strong> (1 sur 2)" in line.split("de ceux qui nomment")[1]
+
+
 def test_statistics_count_what_happened_in_the_current_millisecond(r):
     millisecond = 1_764_000_000_123
     r.xadd(keys.AUDIT, {"comment_id": "c1", "actor": "model", "from": "pending", "to": "published",

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import redis
 from flask import current_app, render_template, request
 
+from models.groups import names_group
+
 from .. import keys
 from ..redis_client import get_redis
 from . import bp, labels
@@ -31,6 +33,8 @@ BATCH = 10_000
 # Toxicity histogram: read from at most this many of the period's latest model decisions.
 SCORE_SAMPLE = 5_000
 SCORE_BINS = 10
+# Moderators' verdicts on held comments, split by whether they name a group: the latest these many.
+HELD_SAMPLE = 2_000
 
 
 @dataclass
@@ -45,6 +49,8 @@ class Figures:
     overturned: int = 0  # moderators reversing what the model published or rejected
     on_model_verdicts: int = 0  # moderator decisions on comments the model published or rejected
     model_decided: list[str] = field(default_factory=list)  # comment ids, oldest first
+    # (comment id, approved) of moderator decisions on comments the model held for review
+    held_verdicts: list[tuple[str, bool]] = field(default_factory=list)
     events: int = 0
     truncated: bool = False
 
@@ -86,6 +92,8 @@ def collect(r: redis.Redis, start: float, end: float, bucket: int, max_events: i
                 figures.decision_reasons["approve" if action == "approve" else rest.split(": ")[0]] += 1
                 # a published comment (hidden by reports or not) removed, or a rejected one
                 # published: the model's verdict reversed. From `review` the model gave none.
+                if src == "review":
+                    figures.held_verdicts.append((e["comment_id"], to == "published"))
                 if src in ("published", "hidden", "rejected"):
                     figures.on_model_verdicts += 1
                     removed = to in ("rejected", "hidden")
@@ -107,6 +115,36 @@ def toxicities(r: redis.Redis, comment_ids: list[str]) -> list[float]:
             pipe.hget(keys.comment(cid), "scores")
         found = pipe.execute()
     return [json.loads(s)["toxicity"] for s in found if s and "toxicity" in json.loads(s)]
+
+
+@dataclass(frozen=True)
+class HeldByGroup:
+    """Held comments that moderators approved: those naming a group, and the others."""
+
+    naming: int
+    naming_approved: int
+    others: int
+    others_approved: int
+
+
+def held_by_group(r: redis.Redis, verdicts: list[tuple[str, bool]]) -> HeldByGroup:
+    """Split the latest moderator verdicts on held comments by whether the comment names a
+    group (``models.groups``). If held comments naming a group are approved much more often
+    than the others, the model holds them for the group they name on this site's traffic."""
+    latest: dict[str, bool] = {}
+    for cid, approved in reversed(verdicts):  # newest first; a comment counts with its last verdict
+        latest.setdefault(cid, approved)
+    ids = list(latest)[:HELD_SAMPLE]
+    with r.pipeline(transaction=False) as pipe:
+        for cid in ids:
+            pipe.hget(keys.comment(cid), "text")
+        texts = pipe.execute()
+    counts = Counter()
+    for cid, text in zip(ids, texts):
+        if text is not None:
+            counts[names_group(text), latest[cid]] += 1
+    return HeldByGroup(counts[True, True] + counts[True, False], counts[True, True],
+                       counts[False, True] + counts[False, False], counts[False, True])
 
 
 @dataclass(frozen=True)
@@ -186,4 +224,5 @@ def stats_page():
         "dashboard/stats.html", period=period, periods=PERIOD_NAMES, charts=charts, figures=figures,
         decided=decided, auto_share=figures.by_model / decided if decided else None,
         overturn_rate=figures.overturned / figures.on_model_verdicts if figures.on_model_verdicts else None,
-        sampled=len(scores), sample_max=SCORE_SAMPLE, start=start, end=end)
+        sampled=len(scores), sample_max=SCORE_SAMPLE, held=held_by_group(r, figures.held_verdicts),
+        held_max=HELD_SAMPLE, start=start, end=end)
