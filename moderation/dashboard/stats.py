@@ -49,7 +49,7 @@ class Figures:
     overturned: int = 0  # moderators reversing what the model published or rejected
     on_model_verdicts: int = 0  # moderator decisions on comments the model published or rejected
     model_decided: list[str] = field(default_factory=list)  # comment ids, oldest first
-    # (comment id, approved) of moderator decisions on comments the model held for review
+    # (comment id, approved) of moderator decisions on comments held for review
     held_verdicts: list[tuple[str, bool]] = field(default_factory=list)
     events: int = 0
     truncated: bool = False
@@ -90,10 +90,10 @@ def collect(r: redis.Redis, start: float, end: float, bucket: int, max_events: i
                 figures.by_moderators += 1
                 action, _, rest = e.get("reason", "").partition(": ")
                 figures.decision_reasons["approve" if action == "approve" else rest.split(": ")[0]] += 1
-                # a published comment (hidden by reports or not) removed, or a rejected one
-                # published: the model's verdict reversed. From `review` the model gave none.
                 if src == "review":
                     figures.held_verdicts.append((e["comment_id"], to == "published"))
+                # a published comment (hidden by reports or not) removed, or a rejected one
+                # published: the model's verdict reversed. From `review` the model gave none.
                 if src in ("published", "hidden", "rejected"):
                     figures.on_model_verdicts += 1
                     removed = to in ("rejected", "hidden")
