@@ -85,7 +85,9 @@ def set_quota(r: redis.Redis, name: str, qps: float | None) -> None:
 
 
 def list_clients(r: redis.Redis) -> list[dict]:
-    return sorted((json.loads(v) for v in r.hgetall(keys.CLIENTS).values()), key=lambda c: c["name"])
+    # Clients created before per-key quotas have no `qps`: they use the configured one.
+    return sorted(({"qps": None, **json.loads(v)} for v in r.hgetall(keys.CLIENTS).values()),
+                  key=lambda c: c["name"])
 
 
 def revoke_client(r: redis.Redis, name: str) -> None:
@@ -192,7 +194,7 @@ def list_command() -> None:
     with cli_redis() as r:
         for c in list_clients(r):
             state = "revoked" if c.get("revoked_at") else "active"
-            quota = "default" if c.get("qps") is None else f"{c['qps']:g}/s"
+            quota = "default" if c["qps"] is None else f"{c['qps']:g}/s"
             click.echo(f"{c['name']}\t{','.join(c['scopes'])}\t{quota}\t{state}")
 
 

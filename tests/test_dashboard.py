@@ -424,6 +424,16 @@ def test_account_addresses_are_escaped_on_the_admin_page(client, r):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;@exemple.fr" in page
 
 
+def test_admin_page_lists_clients_created_before_per_key_quotas(client, r):
+    make_moderator(r, "admin@exemple.fr", role="admin")
+    r.hset(keys.CLIENTS, "ancien", json.dumps({"name": "ancien", "scopes": ["analyze"], "token_sha256": "0" * 64,
+                                               "created_at": 1_700_000_000.0, "revoked_at": None}))
+    sign_in(client, "admin@exemple.fr")
+    page = client.get("/dashboard/admin")
+    assert page.status_code == 200
+    assert 'aria-label="Quota de ancien"' in page.get_data(as_text=True)
+
+
 def test_thresholds_are_cached_like_terms(r):
     cache = thresholds.ThresholdsCache(60)
     assert cache.get(r) == {}
