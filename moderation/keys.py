@@ -349,10 +349,11 @@ local status = c[1]
 if not status then return {'not_found', '', '0', '0', '0'} end
 if c[2] == ARGV[2] then return {'self', status, '0', '0', '0'} end
 local threshold = tonumber(ARGV[9])
+local function effective(proven, unproven) return proven + math.min(unproven, tonumber(ARGV[10])) end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
   -- A repeat records nothing, but if the comment is still up past the threshold, the
   -- first attempt died before hiding it (the site retries on errors): finish that.
-  local score = tonumber(c[3] or '0') + math.min(tonumber(c[4] or '0'), tonumber(ARGV[10]))
+  local score = effective(tonumber(c[3] or '0'), tonumber(c[4] or '0'))
   if status == 'published' and score >= threshold and redis.call('SISMEMBER', KEYS[5], ARGV[8]) == 0 then
     local priority = redis.call('ZSCORE', '$ns:queue:reported', ARGV[1])
     if priority then return {'retry_hide', status, tostring(score), priority, '0'} end
@@ -386,7 +387,7 @@ else
   unproven = unproven + tonumber(ARGV[5])
   redis.call('HSET', KEYS[1], 'report_unproven', tostring(unproven))
 end
-local score = proven + math.min(unproven, tonumber(ARGV[10]))
+local score = effective(proven, unproven)
 local priority = tonumber(ARGV[11]) + tonumber(ARGV[12]) * math.min(score / threshold, 2)
 local event = {'comment_id', ARGV[1], 'actor', 'reporter:' .. ARGV[2], 'from', status,
                'to', status, 'reason', 'report: ' .. ARGV[3], 'at', ARGV[7],
