@@ -195,7 +195,8 @@ def cross_validate(data: Dataset, fit: Fit, register: str, folds: int = 5, seed:
     toxicity probabilities.  The register source (the one closest to the
     site's comments) is split into stratified folds, each predicted by a model
     trained on everything else (``register_oof``); every other file is
-    predicted by a model that never saw any row of it.
+    predicted by a model that never saw any row of it.  ``rows`` gives the positions in
+    ``data`` of the rows ``y`` and ``oof`` describe, in their order.
     """
     target = data.sources == register
     if not target.any():
@@ -209,7 +210,8 @@ def cross_validate(data: Dataset, fit: Fit, register: str, folds: int = 5, seed:
         held = data.sources == source
         predict = fit(data.subset(~held))
         per_file[source] = metrics(y[held].astype(int), predict([t for t, h in zip(data.texts, held) if h]), 0.5)
-    return {"register": register, "y": y_register, "oof": oof, "leave_one_file_out": per_file}
+    return {"register": register, "rows": np.flatnonzero(target), "y": y_register, "oof": oof,
+            "leave_one_file_out": per_file}
 
 
 def median_thresholds(choices: list[dict[str, float]]) -> dict[str, float]:

@@ -169,10 +169,7 @@ def train(
     per_split = [metrics(y, oof, c["operating"]) for (y, oof), c in zip(splits, choices)]
     pipeline = fit_pipeline(data, params)
     heads = pipeline.named_steps["heads"]
-    register_rows = data.sources == cv["register"]
-    if not register_rows.any():  # no register file (seeds only): the CV ran on all rows
-        register_rows[:] = True
-    named = np.array([names_group(t) for t, keep in zip(data.texts, register_rows) if keep])
+    named = np.array([names_group(data.texts[i]) for i in cv["rows"]], dtype=bool)
     metadata = {
         "labels": list(LABELS),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
