@@ -404,6 +404,50 @@ def test_the_last_admin_cannot_be_removed_or_demoted(client, r):
     assert not accounts.get_moderator(r, "admin@exemple.fr").is_admin
 
 
+def _meanwhile(action):
+    """A change function for update_moderator that, the first time it runs (between the
+    read and the write), lets another admin act through another connection."""
+    calls = []
+
+    def wrap(change):
+        def run(record):
+            if not calls:
+                calls.append(record)
+                action()
+            return change(record)
+        return run
+    return wrap, calls
+
+
+def test_a_role_change_keeps_a_password_reset_made_meanwhile(r, redis_url):
+    import redis
+
+    make_moderator(r, "paul@exemple.fr")
+    other = redis.Redis.from_url(redis_url, decode_responses=True)
+    wrap, calls = _meanwhile(lambda: accounts.reset_password(other, "paul@exemple.fr", "nouveau-mot-de-passe"))
+    changed = accounts.update_moderator(r, "paul@exemple.fr", wrap(lambda rec: {**rec, "role": "admin"}))
+    assert len(calls) == 1 and changed.is_admin
+    # The reset was not written over with the hash the role change first read.
+    assert accounts.authenticate(r, "paul@exemple.fr", "nouveau-mot-de-passe").moderator.is_admin
+    assert not accounts.authenticate(r, "paul@exemple.fr", PASSWORD).moderator
+    other.close()
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(r, redis_url):
+    import redis
+
+    make_moderator(r, "anne@exemple.fr", role="admin")
+    make_moderator(r, "paul@exemple.fr", role="admin")
+    other = redis.Redis.from_url(redis_url, decode_responses=True)
+    wrap, _ = _meanwhile(lambda: accounts.set_role(other, "paul@exemple.fr", "moderator"))
+    with pytest.raises(accounts.LastAdmin):
+        accounts.update_moderator(r, "anne@exemple.fr", wrap(lambda rec: {**rec, "role": "moderator"}))
+    assert [m.email for m in accounts.list_moderators(r) if m.is_admin] == ["anne@exemple.fr"]
+    with pytest.raises(accounts.LastAdmin):
+        accounts.delete_moderator(r, "anne@exemple.fr")
+    other.close()
+
+
 def test_moderators_cannot_manage_accounts(signed_in, r):
     token = page_token(signed_in)
     resp = signed_in.post("/dashboard/admin/moderators", data={"csrf_token": token, "email": "x@exemple.fr",
@@ -466,6 +510,9 @@ def test_moderators_cli(runner, r, monkeypatch):
     assert "marc@exemple.fr\tmoderator" in runner.invoke(args=["moderators", "list"]).output
     assert runner.invoke(args=["moderators", "delete", "marc@exemple.fr"]).exit_code == 0
     assert accounts.get_moderator(r, "marc@exemple.fr") is None
+    last = runner.invoke(args=["moderators", "delete", "lea@exemple.fr"])
+    assert last.exit_code != 0 and "last admin" in last.output
+    assert accounts.get_moderator(r, "lea@exemple.fr").is_admin
 
 
 def test_demo_moderator_and_secret_are_kept(r, tmp_path):

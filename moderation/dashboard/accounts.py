@@ -10,6 +10,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import click
 import redis
@@ -43,6 +44,11 @@ class Moderator:
         return self.role == "admin"
 
 
+class LastAdmin(ValueError):
+    """The change would leave no admin, and so no one able to manage accounts, clients or
+    thresholds from the dashboard."""
+
+
 @dataclass(frozen=True)
 class SignIn:
     moderator: Moderator | None
@@ -61,8 +67,7 @@ def _from_record(record: dict) -> Moderator:
     return Moderator(record["email"], record["role"], _fingerprint(record["password_hash"]))
 
 
-def create_moderator(r: redis.Redis, email: str, password: str, role: str) -> Moderator:
-    """Create an account, or reset the password and role of an existing one."""
+def _new_record(email: str, password: str, role: str) -> dict:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -70,13 +75,23 @@ def create_moderator(r: redis.Redis, email: str, password: str, role: str) -> Mo
     email = normalise(email)
     if "@" not in email:
         raise ValueError(f"{email!r} is not an e-mail address")
-    record = {"email": email, "role": role, "password_hash": generate_password_hash(password),
-              "created_at": time.time()}
+    return {"email": email, "role": role, "password_hash": generate_password_hash(password),
+            "created_at": time.time()}
+
+
+def create_moderator(r: redis.Redis, email: str, password: str, role: str, replace: bool = True) -> Moderator | None:
+    """Create an account. An existing one gets the new password and role with ``replace``
+    (the CLI's reset), and is left alone without it (None), so two admins creating the same
+    address at once cannot overwrite each other's account."""
+    record = _new_record(email, password, role)
     with r.pipeline() as pipe:
-        pipe.hset(keys.MODERATORS, email, json.dumps(record))
-        pipe.delete(keys.login_failures(email))
-        pipe.execute()
-    return _from_record(record)
+        if replace:
+            pipe.hset(keys.MODERATORS, record["email"], json.dumps(record))
+        else:
+            pipe.hsetnx(keys.MODERATORS, record["email"], json.dumps(record))
+        pipe.delete(keys.login_failures(record["email"]))
+        written, _ = pipe.execute()
+    return _from_record(record) if replace or written else None
 
 
 def get_moderator(r: redis.Redis, email: str) -> Moderator | None:
@@ -89,28 +104,56 @@ def list_moderators(r: redis.Redis) -> list[Moderator]:
                   key=lambda m: m.email)
 
 
+def update_moderator(r: redis.Redis, email: str, change: Callable[[dict], dict | None]) -> Moderator | None:
+    """Apply ``change`` to an account's record (None from it deletes the account) and return
+    the account as it was changed; None if there is no such account.
+
+    Read, check and write happen under WATCH of the accounts hash and are retried if any
+    account changed meanwhile: a role change cannot write back the password hash a
+    concurrent reset replaced, and two admins demoting each other at once cannot leave
+    none (LastAdmin). ``change`` may run more than once, so it must only compute.
+    """
+    email = normalise(email)
+
+    def attempt(pipe: redis.client.Pipeline) -> Moderator | None:
+        records = {e: json.loads(raw) for e, raw in pipe.hgetall(keys.MODERATORS).items()}
+        if email not in records:
+            return None
+        before = records[email]
+        after = change(dict(before))
+        admins = {e for e, rec in records.items() if rec["role"] == "admin"}
+        if admins == {email} and (after is None or after["role"] != "admin"):
+            raise LastAdmin(f"{email} is the last admin")
+        pipe.multi()
+        if after is None:
+            pipe.hdel(keys.MODERATORS, email)
+        else:
+            pipe.hset(keys.MODERATORS, email, json.dumps(after))
+            if after["password_hash"] != before["password_hash"]:
+                pipe.delete(keys.login_failures(email))
+        return _from_record(after or before)
+
+    return r.transaction(attempt, keys.MODERATORS, value_from_callable=True)
+
+
 def delete_moderator(r: redis.Redis, email: str) -> bool:
-    return bool(r.hdel(keys.MODERATORS, normalise(email)))
+    """Delete an account; raises LastAdmin rather than delete the only admin."""
+    return update_moderator(r, email, lambda record: None) is not None
 
 
 def set_role(r: redis.Redis, email: str, role: str) -> Moderator | None:
     """Change an account's role, keeping its password (and so its sessions); None if unknown."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
-    email = normalise(email)
-    raw = r.hget(keys.MODERATORS, email)
-    if raw is None:
-        return None
-    record = {**json.loads(raw), "role": role}
-    r.hset(keys.MODERATORS, email, json.dumps(record))
-    return _from_record(record)
+    return update_moderator(r, email, lambda record: {**record, "role": role})
 
 
-def is_last_admin(r: redis.Redis, email: str) -> bool:
-    """Whether ``email`` is the only admin left: removing or demoting it would leave no one
-    able to manage accounts, clients or thresholds from the dashboard."""
-    admins = [m.email for m in list_moderators(r) if m.is_admin]
-    return admins == [normalise(email)]
+def reset_password(r: redis.Redis, email: str, password: str) -> Moderator | None:
+    """Give an account a new password, keeping its role; sessions opened with the old one end."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    password_hash = generate_password_hash(password)
+    return update_moderator(r, email, lambda record: {**record, "password_hash": password_hash})
 
 
 def authenticate(r: redis.Redis, email: str, password: str) -> SignIn:
@@ -205,6 +248,10 @@ def list_command() -> None:
 def delete_command(email: str) -> None:
     """Delete an account; its open sessions stop working at their next request."""
     with cli_redis() as r:
-        if not delete_moderator(r, email):
+        try:
+            deleted = delete_moderator(r, email)
+        except LastAdmin as exc:
+            raise click.ClickException(f"{exc}: create another admin first") from exc
+        if not deleted:
             raise click.ClickException(f"no account {normalise(email)!r}")
     click.echo(f"deleted {normalise(email)}")

@@ -39,6 +39,7 @@ def _back(message: str, category: str):
     return redirect(url_for("dashboard.admin_page"))
 
 
+LAST_ADMIN = "C'est le dernier administrateur : nommez-en un autre avant."
 QUOTA_HINT = "Le quota est un nombre de requêtes par seconde supérieur à 0, ou vide pour le défaut."
 
 
@@ -61,40 +62,38 @@ def _show_password(email: str, password: str, created: bool):
 @bp.route("/admin/moderators", methods=["POST"])
 @admin_required
 def moderator_create():
-    r = get_redis()
     email, role = request.form.get("email", ""), request.form.get("role", "moderator")
-    if accounts.get_moderator(r, email):
-        return _back(f"Le compte {accounts.normalise(email)} existe déjà.", "error")
     password = accounts.generate_password()
     try:
-        moderator = accounts.create_moderator(r, email, password, role)
+        moderator = accounts.create_moderator(get_redis(), email, password, role, replace=False)
     except ValueError:
         return _back("Compte non créé : donnez une adresse e-mail et un rôle connu.", "error")
+    if moderator is None:
+        return _back(f"Le compte {accounts.normalise(email)} existe déjà.", "error")
     return _show_password(moderator.email, password, created=True)
 
 
 @bp.route("/admin/moderators/<email>/password", methods=["POST"])
 @admin_required
 def moderator_password(email: str):
-    r = get_redis()
-    moderator = accounts.get_moderator(r, email)
+    password = accounts.generate_password()
+    moderator = accounts.reset_password(get_redis(), email, password)
     if moderator is None:
         return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
-    password = accounts.generate_password()
-    accounts.create_moderator(r, moderator.email, password, moderator.role)
     return _show_password(moderator.email, password, created=False)
 
 
 @bp.route("/admin/moderators/<email>/role", methods=["POST"])
 @admin_required
 def moderator_role(email: str):
-    r = get_redis()
     role = request.form.get("role", "")
     if role not in accounts.ROLES:
         return _back("Rôle inconnu.", "error")
-    if role != "admin" and accounts.is_last_admin(r, email):
-        return _back("C'est le dernier administrateur : nommez-en un autre avant.", "error")
-    if accounts.set_role(r, email, role) is None:
+    try:
+        moderator = accounts.set_role(get_redis(), email, role)
+    except accounts.LastAdmin:
+        return _back(LAST_ADMIN, "error")
+    if moderator is None:
         return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
     return _back(f"{accounts.normalise(email)} est désormais {labels.ROLES[role]}.", "ok")
 
@@ -102,12 +101,13 @@ def moderator_role(email: str):
 @bp.route("/admin/moderators/<email>/delete", methods=["POST"])
 @admin_required
 def moderator_delete(email: str):
-    r = get_redis()
     if accounts.normalise(email) == g.moderator.email:
         return _back("Vous ne pouvez pas supprimer votre propre compte.", "error")
-    if accounts.is_last_admin(r, email):
-        return _back("C'est le dernier administrateur : nommez-en un autre avant.", "error")
-    if not accounts.delete_moderator(r, email):
+    try:
+        deleted = accounts.delete_moderator(get_redis(), email)
+    except accounts.LastAdmin:
+        return _back(LAST_ADMIN, "error")
+    if not deleted:
         return _back(f"Aucun compte {accounts.normalise(email)}.", "error")
     return _back(f"Compte {accounts.normalise(email)} supprimé ; ses sessions sont closes.", "ok")
 
