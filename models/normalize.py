@@ -9,6 +9,7 @@ came from, so explanations can point into the text the commenter wrote.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -74,6 +75,23 @@ _LEET_CHARS = re.compile(r"[013457@$€|]|!(?=[a-z])")
 # Words with other digits, ordinals and units ("13e", "10h", "5km") and short
 # product names ("mp3", "g7") are numbers, not disguised letters.
 _NOT_LEET = re.compile(r".*[2689].*|\d+[a-z]{1,3}|[a-z]{1,2}\d+")
+# A word with letters hidden behind asterisks ("c*nnard", "p*tain", "b***ard"): a run of k
+# asterisks stands for 1 to k + 1 letters. Only words of this list are restored, since
+# nobody masks a harmless word; the first that fits wins, hence the more common first.
+# Words that begin with the mask are left alone: "*très*" is emphasis, not a mask.
+_MASKED = re.compile(r"(?<![\w*])[a-z]+(?:\*+[a-z]*)+")
+_MASKABLE_WORDS = (
+    "con connard connasse conne salope salaud salopard pute putain merde merdeux merdique "
+    "encule enculee enculer enfoire enfoiree batard batarde pd pede tapette tarlouze fiotte gouine "
+    "bite couille couilles chatte cul chier chiant foutre niquer nique baiser baise branleur "
+    "branler negre negresse negro bougnoule bicot youpin youtre bamboula raton crouille "
+    "chinetoque niakoue gueule ordure raclure pouffiasse grognasse garce chienne catin "
+    "debile abruti abrutie cretin cretine attarde attardee mongol gogol triso"
+).split()
+_MASKABLE = tuple(dict.fromkeys(
+    form for word in _MASKABLE_WORDS for form in (word, word + "s")
+))
+
 _WHITESPACE = re.compile(r"\s+")
 _WHITESPACE_TO_FOLD = re.compile(r"\s{2,}|[^\S ]")
 
@@ -146,6 +164,19 @@ def _unspace(match: re.Match) -> str:
     return joined
 
 
+@functools.lru_cache(maxsize=4096)
+def _unmasked(word: str) -> str:
+    parts = re.split(r"(\*+)", word)
+    pattern = re.compile("".join(
+        f"[a-z]{{1,{len(part) + 1}}}" if part.startswith("*") else re.escape(part) for part in parts
+    ))
+    return next((form for form in _MASKABLE if pattern.fullmatch(form)), word)
+
+
+def _unmask(match: re.Match) -> str:
+    return _unmasked(match.group(0))
+
+
 def _unleet(match: re.Match) -> str:
     word = match.group(0)
     if not _LEET_CHARS.search(word) or _NOT_LEET.fullmatch(word):
@@ -167,6 +198,7 @@ _STAGES: tuple[_Stage, ...] = (
     (_REPEATED_SYMBOL, _symbol_run),
     (_SPACED, _unspace),
     (_LEET_WORD, _unleet),
+    (_MASKED, _unmask),
     (_WHITESPACE, " "),
 )
 

@@ -126,6 +126,12 @@ def test_explanation_maps_obfuscation_back_to_the_original(clf: models.Classifie
     assert "c o n n a r d" in words
 
 
+def test_a_masked_insult_scores_and_is_explained_like_the_word(clf: models.Classifier) -> None:
+    plain, masked = clf.score(["Ce maire est un connard.", "Ce maire est un c*nn*rd."])
+    assert masked["toxicity"] == pytest.approx(plain["toxicity"])
+    assert "c*nn*rd" in {s["text"] for s in clf.explain("Ce maire est un c*nn*rd.") if s["weight"] > 0}
+
+
 def test_explanation_of_empty_text(clf: models.Classifier) -> None:
     assert clf.explain("   ") == []
     assert clf.explain("!!! ...") == []

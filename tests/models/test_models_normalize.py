@@ -33,6 +33,19 @@ from models.normalize import normalize_with_offsets
         ("le 13e arrondissement à 10h", "le 13e arrondissement a 10h"),
         ("covid19 et mp3", "covid19 et mp3"),
         ("  des   espaces\n\tpartout ", "des espaces partout"),
+        ("espèce de c*nnard", "espece de connard"),
+        ("C*NN*RD", "connard"),
+        ("c*nn4rd", "connard"),
+        ("b***ard", "batard"),
+        ("quelle m**de", "quelle merde"),
+        ("va te faire enc*lé", "va te faire encule"),
+        ("fils de p*te !", "fils de pute !"),
+        ("les sal*pes", "les salopes"),
+        ("p*t*in", "putain"),
+        ("*vraiment* bien", "*vraiment* bien"),
+        ("voir note*", "voir note*"),
+        ("z*mm*ur", "z*mm*ur"),
+        ("2*3 = 6", "2*3 = 6"),
     ],
 )
 def test_normal_forms(raw: str, expected: str) -> None:
@@ -44,6 +57,7 @@ def test_normal_forms(raw: str, expected: str) -> None:
     [
         "Espèce de C0NNNNARD !!! va voir https://x.fr 🖕",
         "c o n n a r d et s a l o p e",
+        "Pauvre C*NN*RD, fils de p***",
         "ＦＵＬＬ width œuf\u0301",
         "",
         "   ",
@@ -63,3 +77,11 @@ def test_offsets_point_at_the_source_of_a_rewritten_word() -> None:
     first = normalized.index("connard")
     start, end = spans[first][0], spans[first + len("connard") - 1][1]
     assert raw[start:end] == "c0nnnn@rd"
+
+
+def test_offsets_point_at_a_masked_word() -> None:
+    raw = "Pauvre c*nn*rd va"
+    normalized, spans = normalize_with_offsets(raw)
+    first = normalized.index("connard")
+    start, end = spans[first][0], spans[first + len("connard") - 1][1]
+    assert raw[start:end] == "c*nn*rd"
