@@ -2,14 +2,19 @@
 
 A banned term sends a comment to rejection, a suspect one to review, whatever its score:
 newsrooms keep such lists for names under a court order, slurs of the day, doxxing targets.
+Masks are seen through: "D*p*nt" or "c*nn*rd", letters hidden one asterisk each, still
+match "dupont" and "connard", or the list would be a list of what to mask.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -28,25 +33,97 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+# A commenter may hide any letter of a term behind an asterisk, one for one, except the first
+# of each word: a word that starts with "*" is emphasis ("*très*"), not a mask. An asterisk
+# between letters belongs to the word, so after a term there must be neither a letter nor
+# asterisks running on into one ("con*ard" is not "con"); and a masked last letter followed by
+# another asterisk would make the word longer than the term ("dupon**").
+_START = r"(?<!\w)"
+_END = r"(?!\**\w)(?!(?<=\*)\*)"
+
+
+def _masked(term: str) -> list[str]:
+    """Regex source for each character of `term`, boundaries aside."""
+    parts = []
+    word_start = True
+    for char in term:
+        parts.append(f"[{char}*]" if char.isalpha() and not word_start else re.escape(char))
+        if char == " ":
+            word_start = True
+        elif char.isalpha():
+            word_start = False
+    return parts
+
+
+@functools.lru_cache(maxsize=1024)
+def _alone(term: str) -> re.Pattern:
+    return re.compile("".join(_masked(term)) + _END)
+
+
+def _enough_visible(found: str) -> bool:
+    # a match is as long as its term, each "*" standing for one of its letters
+    return found.count("*") <= sum(c.isalpha() for c in found)
+
+
+def _masked_into_a_word(text: str, start: int) -> bool:
+    # "x*dupont": the asterisks before the match hide letters of a longer word
+    i = start
+    while i and text[i - 1] == "*":
+        i -= 1
+    return 0 < i < start and (text[i - 1].isalnum() or text[i - 1] == "_")
+
+
 class TermList:
-    """Compiled matcher over a set of folded terms; a term matches whole words only."""
+    """Compiled matcher over a set of folded terms; a term matches whole words only, masked
+    letters included."""
 
     def __init__(self, terms: set[str]) -> None:
         self.terms = frozenset(t for t in terms if t)
-        body = "|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if body else None
+        # longest first among those sharing a first character, so a term wins over a
+        # shorter one it starts with
+        self._ordered = tuple(sorted(self.terms, key=lambda t: (t[0], -len(t))))
+        # One branch per first character, which is never masked: at each position the engine
+        # tries the few terms starting with that character, not the whole list.
+        body = "|".join(
+            re.escape(first) + "(?:" + "|".join("".join(_masked(t)[1:]) for t in group) + ")"
+            for first, group in itertools.groupby(self._ordered, key=lambda t: t[0])
+        )
+        self._pattern = re.compile(rf"{_START}(?:{body}){_END}") if body else None
 
     def find(self, folded_text: str) -> str | None:
-        if self._pattern is None:
-            return None
-        match = self._pattern.search(folded_text)
-        return match.group(0) if match else None
+        for start, end in self._spans(folded_text):
+            return folded_text[start:end]
+        return None
 
     def find_all(self, folded_text: str) -> list[tuple[int, int]]:
         """(start, end) of every match in `folded_text`, for highlighting."""
+        return list(self._spans(folded_text))
+
+    def _spans(self, folded_text: str) -> Iterator[tuple[int, int]]:
         if self._pattern is None:
-            return []
-        return [m.span() for m in self._pattern.finditer(folded_text)]
+            return
+        pos = 0
+        while match := self._pattern.search(folded_text, pos):
+            start, end = match.span()
+            if not _masked_into_a_word(folded_text, start):
+                if not _enough_visible(match.group()):
+                    end = self._shorter_match(folded_text, start, end)
+                if end is not None:
+                    yield start, end
+                    pos = end
+                    continue
+            pos = start + 1
+
+    def _shorter_match(self, folded_text: str, start: int, end: int) -> int | None:
+        """End of the longest term shorter than the rejected match found at `start`: too
+        masked for "marie-antoinette", "m*rie-a*********" still names "marie". Terms of the
+        same length would have been rejected alike, the asterisks being the same."""
+        for term in self._ordered:
+            if len(term) < end - start and folded_text.startswith(term[0], start):
+                match = _alone(term).match(folded_text, start)
+                if match and _enough_visible(match.group()):
+                    return match.end()
+        return None
 
 
 def add_terms(r: redis.Redis, kind: str, terms: list[str]) -> int:

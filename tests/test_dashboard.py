@@ -162,6 +162,13 @@ def test_highlight_pieces_map_folded_terms_back_to_the_original():
     assert "".join(p.text for p in pieces) == text
 
 
+def test_highlight_marks_a_masked_term_without_the_emphasis_around_it():
+    lists = {"banned": TermList({"dupont"}), "suspect": TermList(set())}
+    pieces = highlight.pieces("Encore ce **D*p*nt**.", [], lists)
+    assert [(p.text, p.kind, p.title) for p in pieces] == [
+        ("Encore ce **", "", ""), ("D*p*nt", "banned", "terme interdit : d*p*nt"), ("**.", "", "")]
+
+
 def test_decision_from_the_page_and_stale_refusal(signed_in, r, site_headers, moderator):
     cid = in_review(signed_in, r, site_headers)
     seen = version(r, cid)

@@ -48,6 +48,40 @@ def test_terms_match_whole_words_only(text):
     assert policy(suspect=["arnaque", "énorme"]).decide(text, 0.0).action == "publish"
 
 
+@pytest.mark.parametrize("text,reason", [
+    ("D*p*nt est coupable", "banned term: d*p*nt"),
+    ("Dup*nt est coupable", "banned term: dup*nt"),
+    ("**D*p*nt** est coupable", "banned term: d*p*nt"),
+    ("d***nt", "banned term: d***nt"),
+    ("il faut parler de D*pont-A*gnan", "banned term: d*pont-a*gnan"),
+    # too masked for the longer term, it still names the shorter one
+    ("il faut parler de D*p*nt-A*****", "banned term: d*p*nt"),
+    ("quel c*nn*rd", "suspect term: c*nn*rd"),
+    ("Quel C*NN*RD !", "suspect term: c*nn*rd"),
+    ("une én*rme arn*que", "suspect term: en*rme arn*que"),
+])
+def test_terms_are_seen_through_letters_masked_with_asterisks(text, reason):
+    p = policy(banned=["Dupont", "Dupont-Aignan"], suspect=["connard", "énorme arnaque"])
+    assert p.decide(text, 0.01).reason == reason
+
+
+@pytest.mark.parametrize("masked,not_a_mask", [
+    ("d***nt", "d*****"),  # half the letters at least stay visible
+    ("d***nt", "*******"),
+    ("D*pont", "*upont"),  # "*upont*" is emphasis
+    ("une én*rme arn*que", "une én*rme *rnaque"),
+    ("d*pont", "xd*pont"),  # whole words still
+    ("d*pont", "x*dupont"),
+    ("d*pont", "d*ponts"),
+    ("dupon*", "dupon**"),  # one asterisk for one letter
+    ("Dupont-*ignan", "Dupont*Aignan"),  # and only for a letter
+])
+def test_masks_hide_some_letters_one_for_one_within_a_word(masked, not_a_mask):
+    p = policy(banned=["Dupont", "Dupont-Aignan"], suspect=["énorme arnaque"])
+    assert p.decide(masked, 0.0).action != "publish"
+    assert p.decide(not_a_mask, 0.0).action == "publish"
+
+
 def test_term_lists_come_from_redis_and_the_cli(app, runner, r):
     assert runner.invoke(args=["terms", "add", "suspect", "Arnaque", "Escroc"]).exit_code == 0
     assert r.smembers(keys.terms("suspect")) == {"arnaque", "escroc"}
