@@ -79,7 +79,7 @@ _NOT_LEET = re.compile(r".*[2689].*|\d+[a-z]{1,3}|[a-z]{1,2}\d+")
 # asterisks stands for 1 to k + 1 letters. Only words of this list are restored, since
 # nobody masks a harmless word; the first that fits wins, hence the more common first.
 # Words that begin with the mask are left alone: "*très*" is emphasis, not a mask.
-_MASKED = re.compile(r"(?<![\w*])[a-z]+(?:\*+[a-z]*)+")
+_MASKED = re.compile(r"(?<![\w*])[a-z]++(?:\*++[a-z]*+)+")
 _MASKABLE_WORDS = (
     "con connard connasse conne salope salaud salopard pute putain merde merdeux merdique "
     "encule enculee enculer enfoire enfoiree batard batarde pd pede tapette tarlouze fiotte gouine "
