@@ -24,12 +24,25 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from models.normalize import normalize
-from models.spam import spam_features
+from models.spam import spam_features, spam_matrix
 from models.vectors import WORD
 
 _UNIT = re.compile(r"\S+")
 # Distinct whitespace-delimited units whose char n-gram ids are kept for explanations.
 _UNIT_CACHE_SIZE = 50_000
+# From this many texts, array operations over the whole batch beat scoring one by one
+# (their fixed cost is a few hundred microseconds).
+_BATCH_FROM = 8
+_NO_IDS = np.empty(0, dtype=np.intp)
+
+
+def _sum_rows(row_of: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum the rows of ``values`` into ``n`` rows by ``row_of`` (sorted)."""
+    out = np.zeros((n, values.shape[1]))
+    if len(row_of):
+        starts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
+        out[row_of[starts]] = np.add.reduceat(values, starts, axis=0)
+    return out
 
 
 class Scorer:
@@ -125,8 +138,64 @@ class Scorer:
             z = z + self._vector_score(normalized)
         return z
 
+    def decisions(self, normalized: list[str]) -> np.ndarray:
+        """``decision`` for many texts at once (rows): a few array operations per feature
+        block for the whole batch instead of a dozen small numpy calls per text, which are
+        most of a single comment's cost."""
+        n = len(normalized)
+        z = np.tile(self._intercept, (n, 1)) + spam_matrix(normalized) @ self._spam
+        if self._length is not None:
+            step, coef = self._length
+            z += np.array([step.value(t) for t in normalized])[:, None] * coef
+        if self._char is not None:
+            z += self._tfidf_rows(self._char, [
+                np.concatenate([self._char_ids(unit) for unit in t.split()]) if t else _NO_IDS for t in normalized
+            ])
+        if self._word is not None:
+            analyze, vocabulary = self._word[0], self._word[1]
+            z += self._tfidf_rows(self._word, [
+                np.fromiter(map(vocabulary.get, analyze(t), repeat(-1)), dtype=np.intp) for t in normalized
+            ])
+        if self._vectors is not None:
+            z += self._vector_rows(normalized)
+        return z
+
+    @staticmethod
+    def _tfidf_rows(block, ids_per_text: list[np.ndarray]) -> np.ndarray:
+        """Each text's tf-idf (ids -1: not in the vocabulary) times the block's coefficients."""
+        _, _, idf, sublinear, coef = block
+        n = len(ids_per_text)
+        ids = np.concatenate(ids_per_text)
+        text_of = np.repeat(np.arange(n), [len(a) for a in ids_per_text])
+        known = ids >= 0
+        # One key per (text, n-gram): its count is the term frequency.
+        keys, counts = np.unique(text_of[known] * len(idf) + ids[known], return_counts=True)
+        text_of, ids = np.divmod(keys, len(idf))
+        tf = counts.astype(np.float64)
+        if sublinear:
+            tf = np.log(tf) + 1.0
+        tfidf = tf * idf[ids]
+        norms = np.sqrt(np.bincount(text_of, weights=tfidf * tfidf, minlength=n))
+        share = tfidf / norms[text_of]
+        return _sum_rows(text_of, share[:, None] * coef[ids], n)
+
+    def _vector_rows(self, normalized: list[str]) -> np.ndarray:
+        lookup, rows, idf, vectors, coef, _ = self._vectors
+        found = [np.fromiter((i for i in map(lookup.get, WORD.findall(t)) if i is not None), dtype=np.intp)
+                 for t in normalized]
+        index = np.concatenate(found)
+        text_of = np.repeat(np.arange(len(found)), [len(f) for f in found])
+        v = _sum_rows(text_of, idf[index, None] * vectors[rows[index]], len(found))
+        norms = np.sqrt(np.einsum("ij,ij->i", v, v))
+        v[norms > 0] /= norms[norms > 0, None]
+        return v @ coef
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        z = np.array([self.decision(normalize(t)) for t in texts]).reshape(len(texts), -1)
+        normalized = [normalize(t) for t in texts]
+        if len(texts) < _BATCH_FROM:
+            z = np.array([self.decision(t) for t in normalized]).reshape(len(texts), -1)
+        else:
+            z = self.decisions(normalized)
         return 1.0 / (1.0 + np.exp(-(z * self._slope + self._offset)))
 
     # -- explanations --------------------------------------------------------

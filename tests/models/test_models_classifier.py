@@ -87,9 +87,13 @@ def test_scores_are_deterministic_and_independent_of_batching(clf: models.Classi
 
 
 def test_lean_scorer_matches_the_pipeline(clf: models.Classifier) -> None:
-    texts = [TOXIC, CLEAN, "Gagnez 500 euros sur https://x.biz", "c o n n a r d 🖕", "", "mot"]
-    fast = np.array([[row[label] for label in LABELS] for row in clf.score(texts)])
-    np.testing.assert_allclose(fast, clf.pipeline.predict_proba(texts), atol=1e-6)
+    texts = [TOXIC, CLEAN, "Gagnez 500 euros sur https://x.biz", "c o n n a r d 🖕", "", "mot", "   "]
+    expected = clf.pipeline.predict_proba(texts)
+    one_by_one = np.array([[clf.score([text])[0][label] for label in LABELS] for text in texts])
+    np.testing.assert_allclose(one_by_one, expected, atol=1e-6)
+    # Large batches are scored all at once, by other arithmetic.
+    batch = np.array([[row[label] for label in LABELS] for row in clf.score(texts * 8)])
+    np.testing.assert_allclose(batch, np.vstack([expected] * 8), atol=1e-6)
 
 
 def test_a_string_is_not_a_batch(clf: models.Classifier) -> None:
