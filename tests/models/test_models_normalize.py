@@ -71,17 +71,9 @@ def test_offsets_follow_the_normal_form(raw: str) -> None:
         assert 0 <= start < end <= len(raw)
 
 
-def test_offsets_point_at_the_source_of_a_rewritten_word() -> None:
-    raw = "Quel c0nnnn@rd ce type"
+@pytest.mark.parametrize(("raw", "source"), [("Quel c0nnnn@rd ce type", "c0nnnn@rd"), ("Pauvre c*nn*rd va", "c*nn*rd")])
+def test_offsets_point_at_the_source_of_a_rewritten_word(raw: str, source: str) -> None:
     normalized, spans = normalize_with_offsets(raw)
     first = normalized.index("connard")
     start, end = spans[first][0], spans[first + len("connard") - 1][1]
-    assert raw[start:end] == "c0nnnn@rd"
-
-
-def test_offsets_point_at_a_masked_word() -> None:
-    raw = "Pauvre c*nn*rd va"
-    normalized, spans = normalize_with_offsets(raw)
-    first = normalized.index("connard")
-    start, end = spans[first][0], spans[first + len("connard") - 1][1]
-    assert raw[start:end] == "c*nn*rd"
+    assert raw[start:end] == source
