@@ -370,9 +370,11 @@ def test_admin_manages_moderator_accounts(app, client, r):
     first = re.search(r'id="password">([^<]+)<', created.get_data(as_text=True)).group(1)
     assert accounts.get_moderator(r, "paul@exemple.fr").role == "moderator"
     assert first not in client.get("/dashboard/admin").get_data(as_text=True)  # shown once only
+    r.set(keys.login_failures("paul@exemple.fr"), 2)
     again = client.post("/dashboard/admin/moderators", data={"csrf_token": token, "email": "paul@exemple.fr",
                                                               "role": "admin"}, follow_redirects=True)
     assert "existe déjà" in again.get_data(as_text=True)
+    assert r.get(keys.login_failures("paul@exemple.fr")) == "2"  # nor its failed sign-ins forgiven
     assert accounts.authenticate(r, "paul@exemple.fr", first).moderator  # not reset by the attempt
 
     paul = app.test_client()

@@ -84,14 +84,14 @@ def create_moderator(r: redis.Redis, email: str, password: str, role: str, repla
     (the CLI's reset), and is left alone without it (None), so two admins creating the same
     address at once cannot overwrite each other's account."""
     record = _new_record(email, password, role)
+    if not replace and not r.hsetnx(keys.MODERATORS, record["email"], json.dumps(record)):
+        return None  # and its lockout stands: a refused creation is no password change
     with r.pipeline() as pipe:
         if replace:
             pipe.hset(keys.MODERATORS, record["email"], json.dumps(record))
-        else:
-            pipe.hsetnx(keys.MODERATORS, record["email"], json.dumps(record))
         pipe.delete(keys.login_failures(record["email"]))
-        written, _ = pipe.execute()
-    return _from_record(record) if replace or written else None
+        pipe.execute()
+    return _from_record(record)
 
 
 def get_moderator(r: redis.Redis, email: str) -> Moderator | None:
