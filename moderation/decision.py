@@ -36,11 +36,11 @@ class Policy:
     def decide(self, text: str, toxicity: float, premoderated: bool = False) -> Verdict:
         folded = fold(text)
         if term := self.banned.find(folded):
-            return Verdict("reject", "rejected", f"banned term: {term}")
+            return Verdict("reject", "rejected", f"banned term: {self.banned.describe(term)}")
         if premoderated:
             return Verdict("review", "review", "author under pre-moderation")
         if term := self.suspect.find(folded):
-            return Verdict("review", "review", f"suspect term: {term}")
+            return Verdict("review", "review", f"suspect term: {self.suspect.describe(term)}")
         if toxicity >= self.reject_above:
             return Verdict("reject", "rejected", f"toxicity {toxicity:.3f} ≥ reject threshold {self.reject_above:.3f}")
         if toxicity < self.publish_below:

@@ -95,6 +95,19 @@ class TermList:
             return folded_text[start:end]
         return None
 
+    def listed(self, found: str) -> str:
+        """The listed term a match stands for, so moderators see which entry fired: the match
+        itself, or the term whose letters its asterisks hide ("d*p*nt" → "dupont")."""
+        if found in self.terms:
+            return found
+        return next((term for term in self._ordered if len(term) == len(found)
+                     and all(f == c or f == "*" for f, c in zip(found, term))), found)
+
+    def describe(self, found: str, written: str = "written") -> str:
+        """``found`` named by its listed term, with the masked spelling when it differs."""
+        term = self.listed(found)
+        return term if term == found else f"{term} ({written} {found})"
+
     def find_all(self, folded_text: str) -> list[tuple[int, int]]:
         """(start, end) of every match in `folded_text`, for highlighting."""
         return list(self._spans(folded_text))

@@ -166,7 +166,7 @@ def test_highlight_marks_a_masked_term_without_the_emphasis_around_it():
     lists = {"banned": TermList({"dupont"}), "suspect": TermList(set())}
     pieces = highlight.pieces("Encore ce **D*p*nt**.", [], lists)
     assert [(p.text, p.kind, p.title) for p in pieces] == [
-        ("Encore ce **", "", ""), ("D*p*nt", "banned", "terme interdit : d*p*nt"), ("**.", "", "")]
+        ("Encore ce **", "", ""), ("D*p*nt", "banned", "terme interdit : dupont (écrit d*p*nt)"), ("**.", "", "")]
 
 
 def test_decision_from_the_page_and_stale_refusal(signed_in, r, site_headers, moderator):

@@ -49,16 +49,16 @@ def test_terms_match_whole_words_only(text):
 
 
 @pytest.mark.parametrize("text,reason", [
-    ("D*p*nt est coupable", "banned term: d*p*nt"),
-    ("Dup*nt est coupable", "banned term: dup*nt"),
-    ("**D*p*nt** est coupable", "banned term: d*p*nt"),
-    ("d***nt", "banned term: d***nt"),
-    ("il faut parler de D*pont-A*gnan", "banned term: d*pont-a*gnan"),
+    ("D*p*nt est coupable", "banned term: dupont (written d*p*nt)"),
+    ("Dup*nt est coupable", "banned term: dupont (written dup*nt)"),
+    ("**D*p*nt** est coupable", "banned term: dupont (written d*p*nt)"),
+    ("d***nt", "banned term: dupont (written d***nt)"),
+    ("il faut parler de D*pont-A*gnan", "banned term: dupont-aignan (written d*pont-a*gnan)"),
     # too masked for the longer term, it still names the shorter one
-    ("il faut parler de D*p*nt-A*****", "banned term: d*p*nt"),
-    ("quel c*nn*rd", "suspect term: c*nn*rd"),
-    ("Quel C*NN*RD !", "suspect term: c*nn*rd"),
-    ("une én*rme arn*que", "suspect term: en*rme arn*que"),
+    ("il faut parler de D*p*nt-A*****", "banned term: dupont (written d*p*nt)"),
+    ("quel c*nn*rd", "suspect term: connard (written c*nn*rd)"),
+    ("Quel C*NN*RD !", "suspect term: connard (written c*nn*rd)"),
+    ("une én*rme arn*que", "suspect term: enorme arnaque (written en*rme arn*que)"),
 ])
 def test_terms_are_seen_through_letters_masked_with_asterisks(text, reason):
     p = policy(banned=["Dupont", "Dupont-Aignan"], suspect=["connard", "énorme arnaque"])

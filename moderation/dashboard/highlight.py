@@ -60,7 +60,7 @@ def pieces(text: str, spans: list[dict], lists: dict[str, TermList]) -> list[Pie
         for start, end in term_list.find_all(folded):
             title = "terme interdit" if kind == "banned" else "terme suspect"
             for i in range(origin[start], origin[end - 1] + 1):
-                marks[i] = (kind, f"{title} : {folded[start:end]}")
+                marks[i] = (kind, f"{title} : {term_list.describe(folded[start:end], 'écrit')}")
     result: list[Piece] = []
     start = 0
     for i in range(1, len(text) + 1):
