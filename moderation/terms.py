@@ -95,17 +95,13 @@ class TermList:
             return folded_text[start:end]
         return None
 
-    def listed(self, found: str) -> str:
-        """The listed term a match stands for, so moderators see which entry fired: the match
-        itself, or the term whose letters its asterisks hide ("d*p*nt" → "dupont")."""
+    def describe(self, found: str, written: str = "written") -> str:
+        """A match named by the listed term it stands for, so moderators see which entry
+        fired, with the masked spelling when it differs: "dupont (written d*p*nt)"."""
         if found in self.terms:
             return found
-        return next((term for term in self._ordered if len(term) == len(found)
+        term = next((term for term in self._ordered if len(term) == len(found)
                      and all(f == c or f == "*" for f, c in zip(found, term))), found)
-
-    def describe(self, found: str, written: str = "written") -> str:
-        """``found`` named by its listed term, with the masked spelling when it differs."""
-        term = self.listed(found)
         return term if term == found else f"{term} ({written} {found})"
 
     def find_all(self, folded_text: str) -> list[tuple[int, int]]:

@@ -67,11 +67,19 @@ def _from_record(record: dict) -> Moderator:
     return Moderator(record["email"], record["role"], _fingerprint(record["password_hash"]))
 
 
-def _new_record(email: str, password: str, role: str) -> dict:
+def _check_role(role: str) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+
+
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _new_record(email: str, password: str, role: str) -> dict:
+    _check_role(role)
+    _check_password(password)
     email = normalise(email)
     if "@" not in email:
         raise ValueError(f"{email!r} is not an e-mail address")
@@ -143,15 +151,13 @@ def delete_moderator(r: redis.Redis, email: str) -> bool:
 
 def set_role(r: redis.Redis, email: str, role: str) -> Moderator | None:
     """Change an account's role, keeping its password (and so its sessions); None if unknown."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    _check_role(role)
     return update_moderator(r, email, lambda record: {**record, "role": role})
 
 
 def reset_password(r: redis.Redis, email: str, password: str) -> Moderator | None:
     """Give an account a new password, keeping its role; sessions opened with the old one end."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     password_hash = generate_password_hash(password)
     return update_moderator(r, email, lambda record: {**record, "password_hash": password_hash})
 
